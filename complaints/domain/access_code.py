@@ -1,0 +1,68 @@
+"""The access code that, with the registration number, lets an applicant track a complaint.
+
+Registration numbers are sequential and so guessable; the code is the secret. It has 50
+random bits (10 Crockford base32 symbols), is shown once on the receipt and is stored only as
+an HMAC under the server secret: checking is one hash, and a leaked table is useless without
+the secret. Crockford's alphabet has no I, L, O or U, so what people misread is forgiven.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from typing import Final
+
+ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+CODE_LENGTH: Final = 10  # 10 symbols × 5 bits = 50 bits
+GROUP_SIZE: Final = 4
+_CONFUSABLES: Final = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014]+")
+_CODE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}", re.ASCII)
+
+
+class InvalidAccessCode(ValueError):
+    """The text cannot be an access code (wrong length or symbols)."""
+
+
+def generate_access_code() -> str:
+    """A new random code, grouped for reading off a receipt: `K7Q2-9XRM-3B`."""
+    return format_access_code("".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)))
+
+
+def format_access_code(code: str) -> str:
+    """The code in groups of four, the way receipts show it."""
+    compact = normalise_access_code(code)
+    return "-".join(compact[i : i + GROUP_SIZE] for i in range(0, CODE_LENGTH, GROUP_SIZE))
+
+
+def normalise_access_code(text: str) -> str:
+    """The code as stored: upper case, no spaces or dashes, O read as 0 and I/L as 1."""
+    if not isinstance(text, str):
+        raise InvalidAccessCode(f"expected text, not {type(text).__name__}")
+    compact = _SEPARATORS.sub("", text)
+    code = compact.upper().translate(_CONFUSABLES) if compact.isascii() else compact
+    if not _CODE.fullmatch(code):
+        raise InvalidAccessCode("an access code is 10 letters and digits")
+    return code
+
+
+def hash_access_code(code: str, secret: bytes) -> str:
+    """HMAC-SHA256 (hex) of the normalised code under the server secret."""
+    if not isinstance(secret, bytes) or not secret:
+        raise ValueError("the server secret must be non-empty bytes")
+    message = normalise_access_code(code).encode("ascii")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def verify_access_code(code: str, stored_hash: str, secret: bytes) -> bool:
+    """Whether `code` is the one behind `stored_hash`; a malformed code is simply wrong.
+
+    Compared in constant time so the answer's timing does not reveal how close a guess was.
+    """
+    try:
+        candidate = hash_access_code(code, secret)
+    except InvalidAccessCode:
+        return False
+    return hmac.compare_digest(candidate, stored_hash)

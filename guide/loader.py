@@ -1,0 +1,249 @@
+"""Read the content files into validated models, with errors that name the file and the field.
+
+No Flask here: the checker, the benchmarks and editors' scripts use it directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from guide.schema import LANGUAGES, Body, BodyDirectory, Catalogue, Service
+
+DEFAULT_CONTENT_ROOT = Path(__file__).resolve().parent / "content"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content, printable as a single line."""
+
+    file: str
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised with every problem found, so an editor fixes them all in one pass."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node a pydantic error location points at."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            match = next((v for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _display(path: Path, root: Path | None = None) -> str:
+    """The path as an editor would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_file(path: Path, model: type[M], lang: str, root: Path | None = None) -> M:
+    """Parse and validate one YAML file; raise ContentError naming file, line and field."""
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError([Problem(shown, "", f"cannot read: {error}")]) from None
+    try:
+        loader = _StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        line = mark.line + 1 if mark else None
+        raise ContentError([Problem(shown, "", f"broken YAML: {problem}", line)]) from None
+    if not isinstance(data, dict):
+        raise ContentError([Problem(shown, "", "the file must hold a mapping of fields")])
+    try:
+        return model.model_validate(data, context={"lang": lang})
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors():
+            loc = tuple(detail["loc"])
+            message = detail["msg"]
+            if detail["type"] == "missing":
+                message = "required field is missing"
+            elif detail["type"] == "extra_forbidden":
+                message = "unknown field (check the spelling)"
+            elif message.startswith("Value error, "):
+                message = message.removeprefix("Value error, ")
+            problems.append(Problem(shown, _format_loc(loc), message, _line_of(node, loc)))
+        raise ContentError(problems) from None
+
+
+@dataclass
+class LanguageContent:
+    """Everything in one language: catalogue, services by id, bodies by id."""
+
+    lang: str
+    catalogue: Catalogue
+    services: dict[str, Service] = field(default_factory=dict)
+    bodies: dict[str, Body] = field(default_factory=dict)
+    body_regions: dict[str, str] = field(default_factory=dict)
+    files: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @cached_property
+    def regions(self) -> dict[str, Any]:
+        return {region.id: region for region in self.catalogue.regions}
+
+    @cached_property
+    def categories(self) -> dict[str, Any]:
+        return {category.id: category for category in self.catalogue.categories}
+
+    @cached_property
+    def national_services(self) -> dict[str, Any]:
+        return {service.id: service for service in self.catalogue.services}
+
+    @cached_property
+    def akimats(self) -> list[Body]:
+        return [body for body in self.bodies.values() if body.kind == "akimat"]
+
+    def top_region(self, region_id: str) -> str:
+        """The oblast or city a region (e.g. a district) belongs to."""
+        region = self.regions[region_id]
+        while region.parent is not None:
+            region = self.regions[region.parent]
+        return region.id
+
+    def bodies_in(self, region_id: str) -> list[Body]:
+        return [b for b in self.bodies.values() if self.body_regions[b.id] == region_id]
+
+
+@dataclass
+class Content:
+    root: Path
+    languages: dict[str, LanguageContent]
+
+    def __getitem__(self, lang: str) -> LanguageContent:
+        return self.languages[lang]
+
+
+def _load_language(root: Path, lang: str) -> tuple[LanguageContent | None, list[Problem]]:
+    problems: list[Problem] = []
+    base = root / lang
+
+    def attempt(path: Path, model: type[M]) -> M | None:
+        try:
+            return load_file(path, model, lang, root)
+        except ContentError as error:
+            problems.extend(error.problems)
+            return None
+
+    catalogue_path = base / "catalogue.yaml"
+    if not catalogue_path.exists():
+        problems.append(Problem(_display(catalogue_path, root), "", "file is missing"))
+        return None, problems
+    catalogue = attempt(catalogue_path, Catalogue)
+    if catalogue is None:
+        return None, problems
+    content = LanguageContent(lang=lang, catalogue=catalogue)
+
+    for path in sorted((base / "bodies").glob("*.yaml")):
+        directory = attempt(path, BodyDirectory)
+        if directory is None:
+            continue
+        shown = _display(path, root)
+        if directory.region != path.stem:
+            problems.append(
+                Problem(shown, "region", f"must match the file name ({path.stem!r})")
+            )
+        for index, body in enumerate(directory.bodies):
+            if body.id in content.bodies:
+                problems.append(
+                    Problem(shown, f"bodies[{index}].id", f"{body.id!r} is used twice")
+                )
+                continue
+            content.bodies[body.id] = body
+            content.body_regions[body.id] = directory.region
+            content.files[("body", body.id)] = shown
+
+    for path in sorted((base / "services").glob("*.yaml")):
+        service = attempt(path, Service)
+        if service is None:
+            continue
+        shown = _display(path, root)
+        if service.id != path.stem:
+            problems.append(Problem(shown, "id", f"must match the file name ({path.stem!r})"))
+        content.services[service.id] = service
+        content.files[("service", service.id)] = shown
+    return content, problems
+
+
+def load_content(root: Path | str = DEFAULT_CONTENT_ROOT) -> Content:
+    """Load both languages; raise ContentError listing every file and field that is wrong.
+
+    Cross-file rules (references, kk/ru parity) live in `guide.checks`.
+    """
+    root = Path(root)
+    languages: dict[str, LanguageContent] = {}
+    problems: list[Problem] = []
+    for lang in LANGUAGES:
+        content, found = _load_language(root, lang)
+        problems.extend(found)
+        if content is not None:
+            languages[lang] = content
+    if problems:
+        raise ContentError(problems)
+    return Content(root=root, languages=languages)

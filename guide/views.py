@@ -1,0 +1,259 @@
+"""Guide pages: thin views that pick models out of the loaded content and render them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
+
+from guide.loader import Content, LanguageContent, load_content
+from guide.schema import LANGUAGES, Body, Service
+from qyzmet.i18n import current_language
+
+blueprint = Blueprint("guide", __name__, template_folder="templates")
+
+BODY_KIND_ORDER = (
+    "akimat",
+    "authorised_body",
+    "department",
+    "enterprise",
+    "commission",
+    "psc",
+    "psc_branch",
+    "other",
+)
+
+
+def get_content() -> Content:
+    """The content, loaded once per app; `guide check` reports problems before it gets here."""
+    cached = current_app.extensions.get("guide_content")
+    if cached is None:
+        cached = load_content(current_app.config["GUIDE_CONTENT_ROOT"])  # type: ignore[arg-type]
+        current_app.extensions["guide_content"] = cached
+    return cached
+
+
+def lang_content() -> LanguageContent:
+    return get_content()[current_language()]
+
+
+def region_lineage(content: LanguageContent, region_id: str) -> list[str]:
+    """The region and its ancestors, nearest first."""
+    chain = [region_id]
+    while (parent := content.regions[chain[-1]].parent) is not None:
+        chain.append(parent)
+    return chain
+
+
+def regions_with_content(content: LanguageContent) -> list[str]:
+    """Regions that have a page: those with services or bodies, and their ancestors."""
+    used: set[str] = set()
+    for region_id in [s.region for s in content.services.values()] + list(content.body_regions.values()):
+        used.update(region_lineage(content, region_id))
+    return [region.id for region in content.catalogue.regions if region.id in used]
+
+
+def services_in_region(content: LanguageContent, region_id: str) -> list[Service]:
+    return sorted(
+        (s for s in content.services.values() if region_id in region_lineage(content, s.region)),
+        key=lambda s: (s.category, s.title),
+    )
+
+
+def bodies_in_region(content: LanguageContent, region_id: str) -> list[Body]:
+    return [
+        body
+        for body in content.bodies.values()
+        if region_id in region_lineage(content, content.body_regions[body.id])
+    ]
+
+
+def group_bodies(bodies: list[Body]) -> list[tuple[str, list[Body]]]:
+    groups: dict[str, list[Body]] = defaultdict(list)
+    for body in bodies:
+        groups[body.kind].append(body)
+    return [(kind, groups[kind]) for kind in BODY_KIND_ORDER if kind in groups]
+
+
+def complaint_url(service_id: str | None = None, akimat_id: str | None = None) -> str:
+    """The complaint form, pre-filled; it is served by the app, not the static site."""
+    args = {key: value for key, value in (("service", service_id), ("akimat", akimat_id)) if value}
+    if "complaints_public.new_complaint" in current_app.view_functions:
+        return url_for("complaints_public.new_complaint", **args)
+    query = "&".join(f"{key}={value}" for key, value in args.items())
+    return f"/{current_language()}/complaints/new/" + (f"?{query}" if query else "")
+
+
+@blueprint.app_context_processor
+def guide_helpers() -> dict[str, Any]:
+    return {"complaint_url": complaint_url}
+
+
+@blueprint.get("/")
+def choose_language():
+    """The site root: the visitor picks a language (no negotiation; the site is static)."""
+    return render_template("guide/choose_language.html")
+
+
+@blueprint.get("/<lang:lang_code>/")
+def home():
+    content = lang_content()
+    by_category: dict[str, list[Service]] = defaultdict(list)
+    for service in sorted(content.services.values(), key=lambda s: s.title):
+        by_category[service.category].append(service)
+    regions = regions_with_content(content)
+    top_regions = [r for r in regions if content.regions[r].parent is None]
+    return render_template(
+        "guide/home.html",
+        content=content,
+        categories=[c for c in content.catalogue.categories if c.id in by_category],
+        by_category=by_category,
+        top_regions=top_regions,
+        services_in_region=lambda region_id: services_in_region(content, region_id),
+    )
+
+
+@blueprint.get("/<lang:lang_code>/services/<service_id>/")
+def service(service_id: str):
+    content = lang_content()
+    found = content.services.get(service_id)
+    if found is None:
+        abort(404)
+    return render_template(
+        "guide/service.html",
+        content=content,
+        service=found,
+        channel_names={channel.id: channel.name for channel in found.channels},
+        actor_names={a.id: a.name for a in (found.process.actors if found.process else [])},
+        region_names=[content.regions[r].name for r in region_lineage(content, found.region)],
+    )
+
+
+@blueprint.get("/<lang:lang_code>/topics/<category_id>/")
+def topic(category_id: str):
+    content = lang_content()
+    category = content.categories.get(category_id)
+    services = [s for s in content.services.values() if s.category == category_id]
+    if category is None or not services:
+        abort(404)
+    return render_template(
+        "guide/topic.html",
+        content=content,
+        category=category,
+        services=sorted(services, key=lambda s: (s.region, s.title)),
+    )
+
+
+@blueprint.get("/<lang:lang_code>/regions/")
+def regions():
+    content = lang_content()
+    return render_template(
+        "guide/regions.html", content=content, regions=regions_with_content(content)
+    )
+
+
+@blueprint.get("/<lang:lang_code>/regions/<region_id>/")
+def region(region_id: str):
+    content = lang_content()
+    if region_id not in regions_with_content(content):
+        abort(404)
+    return render_template(
+        "guide/region.html",
+        content=content,
+        region=content.regions[region_id],
+        services=services_in_region(content, region_id),
+        body_groups=group_bodies(bodies_in_region(content, region_id)),
+        children=[r.id for r in content.catalogue.regions if r.parent == region_id],
+    )
+
+
+@blueprint.get("/<lang:lang_code>/bodies/<body_id>/")
+def body(body_id: str):
+    content = lang_content()
+    found = content.bodies.get(body_id)
+    if found is None:
+        abort(404)
+    serving = [
+        s
+        for s in content.services.values()
+        if body_id in s.provider_bodies
+        or any(body_id in channel.bodies for channel in s.channels)
+        or body_id in s.complaints.bodies
+        or body_id in s.complaints.akimats
+    ]
+    return render_template(
+        "guide/body.html",
+        content=content,
+        body=found,
+        region=content.regions[content.body_regions[body_id]],
+        parent=content.bodies.get(found.parent) if found.parent else None,
+        children=[b for b in content.bodies.values() if b.parent == body_id],
+        services=serving,
+    )
+
+
+@blueprint.get("/<lang:lang_code>/akimats/")
+def akimats():
+    content = lang_content()
+    groups: dict[str, list[Body]] = defaultdict(list)
+    for akimat in content.akimats:
+        groups[content.top_region(content.body_regions[akimat.id])].append(akimat)
+    ordered = [(r.id, groups[r.id]) for r in content.catalogue.regions if r.id in groups]
+    return render_template("guide/akimats.html", content=content, groups=ordered)
+
+
+@blueprint.get("/<lang:lang_code>/search/")
+def search():
+    return render_template("guide/search.html")
+
+
+@blueprint.get("/404.html")
+def not_found_page():
+    """The static site's 404 page (the web server serves it for unknown paths)."""
+    return render_template("guide/not_found.html")
+
+
+@blueprint.get("/robots.txt")
+def robots():
+    site = current_app.config["SITE_URL"]
+    body = f"User-agent: *\nDisallow: /kk/complaints/\nDisallow: /ru/complaints/\nDisallow: /staff/\n\nSitemap: {site}/sitemap.xml\n"
+    return Response(body, mimetype="text/plain")
+
+
+def guide_pages(content: Content) -> list[tuple[str, dict[str, str]]]:
+    """Every localisable guide page as (endpoint, values without lang_code)."""
+    kk = content["kk"]
+    pages: list[tuple[str, dict[str, str]]] = [
+        ("guide.home", {}),
+        ("guide.regions", {}),
+        ("guide.akimats", {}),
+        ("guide.search", {}),
+    ]
+    pages += [("guide.service", {"service_id": sid}) for sid in sorted(kk.services)]
+    pages += [
+        ("guide.topic", {"category_id": c.id})
+        for c in kk.catalogue.categories
+        if any(s.category == c.id for s in kk.services.values())
+    ]
+    pages += [("guide.region", {"region_id": rid}) for rid in regions_with_content(kk)]
+    pages += [("guide.body", {"body_id": bid}) for bid in sorted(kk.bodies)]
+    return pages
+
+
+@blueprint.get("/sitemap.xml")
+def sitemap():
+    content = get_content()
+    site = current_app.config["SITE_URL"]
+    entries = []
+    for endpoint, values in guide_pages(content):
+        if endpoint == "guide.search":
+            continue
+        urls = {lang: site + url_for(endpoint, lang_code=lang, **values) for lang in LANGUAGES}
+        lastmod = None
+        if endpoint == "guide.service":
+            lastmod = max(content[lang].services[values["service_id"]].updated for lang in LANGUAGES)
+        entries.append((urls, lastmod))
+    xml = render_template("guide/sitemap.xml", entries=entries, languages=LANGUAGES, today=date.today())
+    return Response(xml, mimetype="application/xml")

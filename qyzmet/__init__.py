@@ -1,0 +1,67 @@
+"""Qyzmet: a bilingual guide to state services and a complaint tracker for district akimats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from qyzmet import errors, i18n, navigation, security, templating
+from qyzmet.config import PROJECT_ROOT, from_environment
+from qyzmet.extensions import babel, csrf, db, limiter, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides the environment (tests pass theirs here)."""
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(from_environment(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(Path(__file__).parent / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    i18n.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    navigation.init_app(app)
+
+    from guide import cli as guide_cli
+    from guide.views import blueprint as guide_blueprint
+
+    app.register_blueprint(guide_blueprint)
+    app.cli.add_command(guide_cli.guide)
+
+    @app.get("/healthz")
+    def healthz():
+        """For load balancers: the app answers and its database answers."""
+        db.session.execute(db.text("SELECT 1"))
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,67 @@
+"""Error pages in the visitor's language; a bad request never turns into a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def render_error(status: int, title: str, message: str):
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(404)
+    def not_found(error: HTTPException):
+        return render_error(
+            404,
+            _("Page not found"),
+            _("If you typed the web address, check it is correct. "
+              "If you pasted it, check you copied the entire address."),
+        )
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        return render_error(
+            400,
+            _("The form has expired"),
+            _("For your security the form could not be accepted. Nothing was saved. "
+              "Go back, reload the page and send the form again."),
+        )
+
+    @app.errorhandler(413)
+    def too_large(error: HTTPException):
+        return render_error(
+            413,
+            _("The files are too large"),
+            _("Nothing was saved. Attach at most 5 files of up to 10 MB each and send the form again."),
+        )
+
+    @app.errorhandler(429)
+    def too_many(error: HTTPException):
+        return render_error(
+            429,
+            _("Too many attempts"),
+            _("You have made too many attempts in a short time. Wait a few minutes and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        if error.code == 500:
+            return server_error(error)
+        return render_error(
+            error.code or 400,
+            _("Something is wrong with the request"),
+            _("The page could not handle this request. Go back and try again."),
+        )
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: HTTPException):
+        return render_error(
+            500,
+            _("Sorry, there is a problem with the service"),
+            _("Try again later. If you were sending a complaint and did not see a registration "
+              "number, it was not received."),
+        )

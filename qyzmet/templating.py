@@ -1,0 +1,153 @@
+"""Template filters that put structured facts (durations, hours, dates, phones) into words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import get_day_names
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from guide.schema import WEEKDAYS, Duration, Hours
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+
+
+def duration(value: Duration | None) -> str:
+    """`{30, calendar_days}` → "30 календарных дней" — plural forms come from the catalogue."""
+    if value is None:
+        return ""
+    n = value.value
+    count = int(n) if float(n).is_integer() else 2  # fractional counts take the "few/other" form
+    shown = _number(n)
+    unit = value.unit
+    if unit == "minutes":
+        return ngettext("%(value)s minute", "%(value)s minutes", count, value=shown)
+    if unit == "hours":
+        return ngettext("%(value)s hour", "%(value)s hours", count, value=shown)
+    if unit == "calendar_days":
+        return ngettext("%(value)s calendar day", "%(value)s calendar days", count, value=shown)
+    if unit == "working_days":
+        return ngettext("%(value)s working day", "%(value)s working days", count, value=shown)
+    if unit == "months":
+        return ngettext("%(value)s month", "%(value)s months", count, value=shown)
+    return ngettext("%(value)s day", "%(value)s days", count, value=shown)
+
+
+def _day_names(width: str = "wide") -> list[str]:
+    names = get_day_names(width, locale=str(get_locale()))
+    return [names[index] for index in range(7)]
+
+
+def _day_span(days: list[str]) -> str:
+    """["mon", …, "fri"] → "Monday–Friday"; a broken run is listed with commas."""
+    indexes = sorted(WEEKDAYS.index(day) for day in days)
+    names = _day_names()
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0]]}–{names[run[-1]]}")
+        else:
+            parts.extend(names[i] for i in run)
+    return ", ".join(parts)
+
+
+def _clock(value: Any) -> str:
+    return value.strftime("%H:%M")
+
+
+def hours_lines(hours: Hours | None) -> list[str]:
+    """Opening hours as short sentences, one per rule."""
+    if hours is None:
+        return []
+    if hours.around_the_clock:
+        return [_("Around the clock")]
+    lines = []
+    for rule in hours.rules:
+        line = _(
+            "%(days)s: %(open)s–%(close)s",
+            days=_day_span(rule.days).capitalize(),
+            open=_clock(rule.open),
+            close=_clock(rule.close),
+        )
+        for interval in rule.breaks:
+            line += _(", break %(start)s–%(end)s", start=_clock(interval.start), end=_clock(interval.end))
+        lines.append(line)
+    closed = [WEEKDAYS[i] for i in range(7) if hours.rule_for(i) is None]
+    if hours.rules and closed:
+        lines.append(_("Closed: %(days)s", days=_day_span(closed)))
+    if hours.closed_on_holidays:
+        lines.append(_("Closed on public holidays"))
+    return lines
+
+
+def long_date(value: date | None) -> str:
+    return format_date(value, "long") if value else ""
+
+
+def local_datetime(value: datetime | None) -> str:
+    """A stored UTC time shown as Almaty wall-clock time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return format_datetime(value.astimezone(ALMATY), "d MMMM y, HH:mm")
+
+
+_DIGITS = re.compile(r"\D")
+
+
+def tel_href(phone: str) -> str | None:
+    """A tel: link for a full Kazakh number; short local numbers stay plain text."""
+    digits = _DIGITS.sub("", phone)
+    if len(digits) == 11 and digits[0] in "78":
+        return "tel:+7" + digits[1:]
+    return None
+
+
+def phone_link(phone: str) -> Markup:
+    href = tel_href(phone)
+    if href is None:
+        return Markup('<span class="qz-nowrap">{}</span>').format(phone)
+    return Markup('<a class="govuk-link qz-nowrap" href="{}">{}</a>').format(href, phone)
+
+
+def paragraphs(text: str) -> Markup:
+    """Blank-line separated text as <p> elements, single line breaks kept."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
+    return Markup("").join(
+        Markup('<p class="govuk-body">{}</p>').format(Markup("<br>").join(escape(line) for line in block.split("\n")))
+        for block in blocks
+    )
+
+
+def pick(ids: list[str], mapping: dict[str, Any]) -> list[Any]:
+    """`["provider", "psc"] | pick(channel_names)` → the names, in the given order."""
+    return [mapping[key] for key in ids]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        duration=duration,
+        hours_lines=hours_lines,
+        long_date=long_date,
+        local_datetime=local_datetime,
+        phone_link=phone_link,
+        paragraphs=paragraphs,
+        pick=pick,
+    )
