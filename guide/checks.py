@@ -14,7 +14,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from guide.loader import DEFAULT_CONTENT_ROOT, Content, ContentError, LanguageContent, Problem, load_content
+from guide.loader import (
+    DEFAULT_CONTENT_ROOT,
+    Content,
+    ContentError,
+    LanguageContent,
+    Problem,
+    load_content,
+)
 from guide.schema import LocalText, Service
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -163,7 +170,15 @@ def _service_references(
                     f"process.paths[{p_index}].channel",
                     f"unknown channel {process_path.channel!r}",
                 )
+            numbers = {step.number for step in process_path.steps}
             for s_index, step in enumerate(process_path.steps):
+                for following in step.next:
+                    if following not in numbers:
+                        yield Problem(
+                            file,
+                            f"process.paths[{p_index}].steps[{s_index}].next",
+                            f"no step numbered {following!r} in this path",
+                        )
                 if step.actor and step.actor not in actors:
                     yield Problem(
                         file,
@@ -189,7 +204,9 @@ def parity_problems(content: Content) -> Iterator[Problem]:
             elif item_id not in kk_items:
                 yield Problem(ru.files[(kind, item_id)], "", f"{kind} {item_id!r} has no kk twin")
             else:
-                pairs.append((kind, kk_items[item_id], ru_items[item_id], ru.files[(kind, item_id)]))
+                pairs.append(
+                    (kind, kk_items[item_id], ru_items[item_id], ru.files[(kind, item_id)])
+                )
     for kind, kk_model, ru_model, file in pairs:
         prefix = f"bodies[{kk_model.id}]" if kind == "body" else ""  # type: ignore[attr-defined]
         for path, message in compare_twins(kk_model, ru_model, prefix):

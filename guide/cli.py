@@ -43,7 +43,9 @@ def build_command(out_dir: Path, no_search: bool) -> None:
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
-        click.echo("Not building: fix the content first (flask --app qyzmet guide check).", err=True)
+        click.echo(
+            "Not building: fix the content first (flask --app qyzmet guide check).", err=True
+        )
         sys.exit(1)
     try:
         report = build_site(current_app._get_current_object(), out_dir, search_index=not no_search)  # type: ignore[attr-defined]

@@ -206,14 +206,10 @@ def _load_language(root: Path, lang: str) -> tuple[LanguageContent | None, list[
             continue
         shown = _display(path, root)
         if directory.region != path.stem:
-            problems.append(
-                Problem(shown, "region", f"must match the file name ({path.stem!r})")
-            )
+            problems.append(Problem(shown, "region", f"must match the file name ({path.stem!r})"))
         for index, body in enumerate(directory.bodies):
             if body.id in content.bodies:
-                problems.append(
-                    Problem(shown, f"bodies[{index}].id", f"{body.id!r} is used twice")
-                )
+                problems.append(Problem(shown, f"bodies[{index}].id", f"{body.id!r} is used twice"))
                 continue
             content.bodies[body.id] = body
             content.body_regions[body.id] = directory.region

@@ -348,11 +348,14 @@ class Actor(Model):
 
 class Step(Model):
     number: str
+    kind: Literal["action", "condition"] = "action"
     actor: Slug | None = None
     action: Text
     duration: Duration | None = None
+    frequency: Text | None = None
     outcome: Text | None = None
     condition: Text | None = None
+    next: list[str] = []
 
 
 class ProcessPath(Model):
@@ -444,7 +447,8 @@ class Section(Model):
 
 
 class Cost(Model):
-    free: bool
+    # None when the act does not say whether the service is free.
+    free: bool | None = None
     text: Text
 
 

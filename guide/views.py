@@ -50,7 +50,9 @@ def region_lineage(content: LanguageContent, region_id: str) -> list[str]:
 def regions_with_content(content: LanguageContent) -> list[str]:
     """Regions that have a page: those with services or bodies, and their ancestors."""
     used: set[str] = set()
-    for region_id in [s.region for s in content.services.values()] + list(content.body_regions.values()):
+    for region_id in [s.region for s in content.services.values()] + list(
+        content.body_regions.values()
+    ):
         used.update(region_lineage(content, region_id))
     return [region.id for region in content.catalogue.regions if region.id in used]
 
@@ -218,7 +220,9 @@ def not_found_page():
 @blueprint.get("/robots.txt")
 def robots():
     site = current_app.config["SITE_URL"]
-    body = f"User-agent: *\nDisallow: /kk/complaints/\nDisallow: /ru/complaints/\nDisallow: /staff/\n\nSitemap: {site}/sitemap.xml\n"
+    lines = ["User-agent: *"] + [f"Disallow: /{lang}/complaints/" for lang in LANGUAGES]
+    lines += [f"Disallow: /{lang}/staff/" for lang in LANGUAGES]
+    body = "\n".join([*lines, "", f"Sitemap: {site}/sitemap.xml", ""])
     return Response(body, mimetype="text/plain")
 
 
@@ -253,7 +257,11 @@ def sitemap():
         urls = {lang: site + url_for(endpoint, lang_code=lang, **values) for lang in LANGUAGES}
         lastmod = None
         if endpoint == "guide.service":
-            lastmod = max(content[lang].services[values["service_id"]].updated for lang in LANGUAGES)
+            lastmod = max(
+                content[lang].services[values["service_id"]].updated for lang in LANGUAGES
+            )
         entries.append((urls, lastmod))
-    xml = render_template("guide/sitemap.xml", entries=entries, languages=LANGUAGES, today=date.today())
+    xml = render_template(
+        "guide/sitemap.xml", entries=entries, languages=LANGUAGES, today=date.today()
+    )
     return Response(xml, mimetype="application/xml")

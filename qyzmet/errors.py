@@ -18,8 +18,10 @@ def init_app(app: Flask) -> None:
         return render_error(
             404,
             _("Page not found"),
-            _("If you typed the web address, check it is correct. "
-              "If you pasted it, check you copied the entire address."),
+            _(
+                "If you typed the web address, check it is correct. "
+                "If you pasted it, check you copied the entire address."
+            ),
         )
 
     @app.errorhandler(CSRFError)
@@ -27,8 +29,10 @@ def init_app(app: Flask) -> None:
         return render_error(
             400,
             _("The form has expired"),
-            _("For your security the form could not be accepted. Nothing was saved. "
-              "Go back, reload the page and send the form again."),
+            _(
+                "For your security the form could not be accepted. Nothing was saved. "
+                "Go back, reload the page and send the form again."
+            ),
         )
 
     @app.errorhandler(413)
@@ -36,7 +40,10 @@ def init_app(app: Flask) -> None:
         return render_error(
             413,
             _("The files are too large"),
-            _("Nothing was saved. Attach at most 5 files of up to 10 MB each and send the form again."),
+            _(
+                "Nothing was saved. Attach at most 5 files of up to 10 MB each "
+                "and send the form again."
+            ),
         )
 
     @app.errorhandler(429)
@@ -62,6 +69,8 @@ def init_app(app: Flask) -> None:
         return render_error(
             500,
             _("Sorry, there is a problem with the service"),
-            _("Try again later. If you were sending a complaint and did not see a registration "
-              "number, it was not received."),
+            _(
+                "Try again later. If you were sending a complaint and did not see a registration "
+                "number, it was not received."
+            ),
         )

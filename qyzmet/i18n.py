@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from werkzeug.routing import BaseConverter
 
 from qyzmet.config import LANGUAGE_NAMES, LANGUAGES
@@ -49,8 +49,10 @@ def init_app(app: Flask) -> None:
 
     @app.url_value_preprocessor
     def pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
-        if values and "lang_code" in values:
-            g.lang_code = values.pop("lang_code")
+        # Always reset: the static build runs many requests inside one application context,
+        # where `g` and Flask-Babel's cached locale would otherwise leak between pages.
+        g.lang_code = values.pop("lang_code", None) if values else None
+        refresh()
 
     @app.url_defaults
     def add_language(endpoint: str, values: dict[str, Any]) -> None:

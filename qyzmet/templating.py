@@ -86,7 +86,9 @@ def hours_lines(hours: Hours | None) -> list[str]:
             close=_clock(rule.close),
         )
         for interval in rule.breaks:
-            line += _(", break %(start)s–%(end)s", start=_clock(interval.start), end=_clock(interval.end))
+            line += _(
+                ", break %(start)s–%(end)s", start=_clock(interval.start), end=_clock(interval.end)
+            )
         lines.append(line)
     closed = [WEEKDAYS[i] for i in range(7) if hours.rule_for(i) is None]
     if hours.rules and closed:
@@ -131,7 +133,9 @@ def paragraphs(text: str) -> Markup:
     """Blank-line separated text as <p> elements, single line breaks kept."""
     blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
     return Markup("").join(
-        Markup('<p class="govuk-body">{}</p>').format(Markup("<br>").join(escape(line) for line in block.split("\n")))
+        Markup('<p class="govuk-body">{}</p>').format(
+            Markup("<br>").join(escape(line) for line in block.split("\n"))
+        )
         for block in blocks
     )
 

@@ -24,8 +24,9 @@ from typing import Any, Final
 import holidays
 import yaml
 
+from complaints.domain.workflow import LANGUAGES
+
 DEFAULT_TRANSFERS_PATH: Final = Path(__file__).parent / "data" / "day_transfers.yaml"
-LANGUAGES: Final = ("kk", "ru")
 _ONE_DAY: Final = timedelta(days=1)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 

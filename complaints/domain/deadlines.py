@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from complaints.domain.calendar import WorkingCalendar
+from complaints.domain.workflow import LANGUAGES
 
 DEFAULT_RULES_PATH: Final = Path(__file__).parent / "data" / "deadline_rules.yaml"
-LANGUAGES: Final = ("kk", "ru")
 DUE_SOON_WORKING_DAYS: Final = 2
 
 
@@ -153,7 +153,12 @@ def _read_rule(kind: str, entry: Any, acts: dict, path: Path) -> DeadlineRule:
         f"{where}.basis",
         "needs exactly act, article and paragraph",
     )
-    _check(basis["act"] in acts, path, f"{where}.basis.act", f"must be one of {sorted(acts)}")
+    _check(
+        isinstance(basis["act"], str) and basis["act"] in acts,
+        path,
+        f"{where}.basis.act",
+        f"must be one of {sorted(acts)}",
+    )
     _check(
         type(basis["article"]) is int and basis["article"] > 0,
         path,

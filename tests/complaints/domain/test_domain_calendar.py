@@ -160,9 +160,7 @@ def test_working_days_between_undoes_adding_working_days(calendar, start, count)
     assert count == 0 or calendar.is_working_day(end)
 
 
-@pytest.mark.parametrize(
-    "method", ["is_working_day", "next_working_day", "holiday_name"]
-)
+@pytest.mark.parametrize("method", ["is_working_day", "next_working_day", "holiday_name"])
 def test_a_datetime_is_refused_because_its_day_depends_on_the_time_zone(calendar, method):
     arguments = ("kk",) if method == "holiday_name" else ()
     with pytest.raises(TypeError):
@@ -256,8 +254,7 @@ def test_an_empty_decree_file_means_no_extra_transfers(tmp_path):
             "decrees[0].days[0].date",
         ),
         (
-            'decrees: [{number: "1", date: 2026-01-01, title: "T",'
-            " days: [{date: 2026-01-02}]}]",
+            'decrees: [{number: "1", date: 2026-01-01, title: "T", days: [{date: 2026-01-02}]}]',
             "decrees[0].days[0]",
         ),
         (
@@ -281,4 +278,3 @@ def test_a_malformed_decree_file_is_refused_with_the_place_named(tmp_path, text,
 def test_a_missing_decree_file_is_refused(tmp_path):
     with pytest.raises(DayTransferFileError, match="cannot read"):
         WorkingCalendar(tmp_path / "absent.yaml")
-

@@ -80,7 +80,11 @@ def test_the_table_has_one_row_per_action_in_declaration_order():
 def test_the_table_itself_matches_the_specification():
     for action, (from_states, to_state, roles) in SPECIFICATION.items():
         row = TRANSITIONS[action]
-        assert (set(row.from_states), row.to_state, set(row.roles)) == (from_states, to_state, roles)
+        assert (set(row.from_states), row.to_state, set(row.roles)) == (
+            from_states,
+            to_state,
+            roles,
+        )
 
 
 @pytest.mark.parametrize(("state", "role"), list(itertools.product(State, Role)))

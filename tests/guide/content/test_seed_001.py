@@ -38,7 +38,8 @@ def test_seed_001_counts_bodies_by_kind(content, lang):
 
 def test_seed_001_lists_nineteen_employment_departments_once_each(content, lang):
     departments = [
-        body for body in content[lang].bodies_in("almaty-oblast")
+        body
+        for body in content[lang].bodies_in("almaty-oblast")
         if body.id.endswith("-employment-department")
     ]
     assert len(departments) == 19
@@ -50,7 +51,9 @@ def test_seed_001_hangs_all_thirty_two_centre_offices_under_the_oblast_branch(co
     branches = [b for b in content[lang].bodies_in("almaty-oblast") if b.kind == "psc_branch"]
     assert len(branches) == 32
     assert {b.parent for b in branches} == {"almaty-oblast-psc"}
-    assert sum(len(b.phones) for b in branches) == 49  # 51 phones in appendix 2, 2 of them the branch's
+    assert (
+        sum(len(b.phones) for b in branches) == 49
+    )  # 51 phones in appendix 2, 2 of them the branch's
 
 
 def test_seed_001_almaty_oblast_akimat_has_its_code_and_signing_akim(content, lang):
@@ -68,7 +71,11 @@ def test_seed_001_keeps_department_and_centre_contacts_as_printed(content, lang)
     assert bodies["taldykorgan-employment-department"].phones == ["8-7282 210491"]
     assert bodies["zhambyl-employment-department"].emails == ["zhambyl.rotzszn@mail.online.kz"]
     assert bodies["almaty-oblast-psc"].phones == ["8(7282)24-15-06", "8(7282) 24-41-33"]
-    assert bodies["uigur-psc"].phones == ["8 (72778) 2-43-35", "8(72778) 2-43-31", "8(72778) 2-43-32"]
+    assert bodies["uigur-psc"].phones == [
+        "8 (72778) 2-43-35",
+        "8(72778) 2-43-31",
+        "8(72778) 2-43-32",
+    ]
     assert bodies["akshi-psc"].phones == []
     assert "67Б" in bodies["almaty-oblast-psc"].address
     assert bodies["almaty-oblast-employment-administration"].websites == ["www.almoblsobes.kz"]
@@ -131,7 +138,16 @@ def test_seed_001_keeps_the_appendix_6_durations(content, lang):
     right = paths["psc-table"].steps[5].duration
     assert (right.value, right.unit) == (7, "working_days")
     assert [s.duration.value for s in paths["psc-table"].steps if s.duration] == [
-        20, 15, 30, 30, 7, 1, 20, 15, 15, 20,
+        20,
+        15,
+        30,
+        30,
+        7,
+        1,
+        20,
+        15,
+        15,
+        20,
     ]
 
 

@@ -1,0 +1,109 @@
+"""The static build of the real content: every page in both languages, no broken links."""
+
+import json
+import re
+
+import pytest
+
+from guide.freeze import build_site
+from guide.linkcheck import check_site
+from guide.loader import load_content
+from qyzmet import create_app
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("site")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SITE_URL": "https://qyzmet.example",
+        }
+    )
+    out = tmp / "out"
+    report = build_site(app, out)
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def real_content():
+    return load_content()
+
+
+def test_the_build_reports_no_broken_link(site):
+    _, report = site
+    assert report.link_problems == []
+
+
+def test_every_service_and_body_page_exists_in_both_languages(site, real_content):
+    out, _ = site
+    for lang in ("kk", "ru"):
+        for service_id in real_content[lang].services:
+            assert (out / lang / "services" / service_id / "index.html").is_file()
+        for body_id in real_content[lang].bodies:
+            assert (out / lang / "bodies" / body_id / "index.html").is_file()
+        for name in ("index.html", "akimats/index.html", "regions/index.html", "search/index.html"):
+            assert (out / lang / name).is_file()
+
+
+def test_each_frozen_page_declares_its_language(site):
+    out, _ = site
+    for lang in ("kk", "ru"):
+        for page in (out / lang).rglob("index.html"):
+            assert f'<html lang="{lang}"' in page.read_text(encoding="utf-8"), page
+
+
+def test_the_root_is_a_language_chooser_and_404_is_a_real_page(site):
+    out, _ = site
+    root = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="/kk/"' in root and 'href="/ru/"' in root
+    assert "Бет табылмады" in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_the_sitemap_lists_every_page_with_its_alternates(site, real_content):
+    out, _ = site
+    xml = (out / "sitemap.xml").read_text(encoding="utf-8")
+    locations = set(re.findall(r"<loc>(.*?)</loc>", xml))
+    for lang in ("kk", "ru"):
+        for service_id in real_content[lang].services:
+            assert f"https://qyzmet.example/{lang}/services/{service_id}/" in locations
+        for body_id in real_content[lang].bodies:
+            assert f"https://qyzmet.example/{lang}/bodies/{body_id}/" in locations
+    assert xml.count("<url>") == len(locations)
+    assert xml.count("<xhtml:link") == 2 * len(locations)
+
+
+def test_no_frozen_file_refers_to_another_host(site):
+    out, _ = site
+    assert [p for p in check_site(out) if p.message == "refers to another host"] == []
+    for css in out.rglob("*.css"):
+        urls = re.findall(r"url\(([^)]*)\)", css.read_text(encoding="utf-8"))
+        assert not [u for u in urls if "//" in u and not u.strip("'\"").startswith("data:")], css
+
+
+def test_pagefind_builds_a_separate_index_for_each_language(site):
+    out, _ = site
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == {"kk", "ru"}
+    for lang in ("kk", "ru"):
+        assert entry["languages"][lang]["page_count"] > 0
+
+
+def test_the_link_checker_finds_a_broken_link_and_an_external_reference(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(
+        '<a href="/missing/">x</a><img src="https://cdn.example/x.png">'
+        '<a href="#nowhere">y</a><a href="/kk/complaints/new/">ok</a>'
+        '<a href="tel:+77001234567">t</a>',
+        encoding="utf-8",
+    )
+    problems = {(p.target, p.message) for p in check_site(tmp_path)}
+    assert problems == {
+        ("/missing/", "no such file in the site"),
+        ("https://cdn.example/x.png", "refers to another host"),
+        ("#nowhere", "no element has this id"),
+    }

@@ -1,0 +1,125 @@
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from guide.loader import ContentError, load_content, load_file
+from guide.schema import BodyDirectory, Service
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+SERVICE = "services/test-housing-registration-2008.yaml"
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def problems_after(root: Path, relative: str, old: str, new: str) -> list[str]:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture no longer contains {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_content(root)
+    return [str(problem) for problem in error.value.problems]
+
+
+def test_the_fixture_content_loads(content_copy):
+    content = load_content(content_copy)
+    assert set(content.languages) == {"kk", "ru"}
+    assert "test-housing-registration-2008" in content["kk"].services
+
+
+def test_a_missing_field_names_the_file_the_line_and_the_field(content_copy):
+    problems = problems_after(
+        content_copy, f"kk/{SERVICE}", "result: Есепке қою туралы хабарлама.\n", ""
+    )
+    assert len(problems) == 1
+    assert "kk/services/test-housing-registration-2008.yaml:" in problems[0]
+    assert problems[0].endswith("result: required field is missing")
+
+
+def test_a_wrong_type_names_the_nested_field_path_and_its_line(content_copy):
+    problems = problems_after(content_copy, f"kk/{SERVICE}", 'open: "09:00"', "open: 900")
+    assert len(problems) == 1
+    problem = problems[0]
+    assert "channels[0].hours.rules[0].open" in problem
+    assert 'write the time in quotes as "HH:MM"' in problem
+    line = int(problem.split(".yaml:")[1].split(":")[0])
+    assert "open: 900" in (content_copy / "kk" / SERVICE).read_text().splitlines()[line - 1]
+
+
+def test_broken_yaml_gives_one_line_with_file_and_line(content_copy):
+    problems = problems_after(
+        content_copy, f"ru/{SERVICE}", "title: Учёт граждан", "title: [Учёт граждан"
+    )
+    assert len(problems) == 1
+    assert "ru/services/test-housing-registration-2008.yaml:" in problems[0]
+    assert "broken YAML" in problems[0]
+    assert "\n" not in problems[0]
+
+
+def test_an_unknown_field_is_reported_as_a_probable_misspelling(content_copy):
+    problems = problems_after(content_copy, f"kk/{SERVICE}", "summary:", "sumary:")
+    assert any("sumary: unknown field (check the spelling)" in p for p in problems)
+
+
+def test_a_duplicate_key_is_an_error_not_a_silent_override(content_copy):
+    problems = problems_after(
+        content_copy,
+        f"kk/{SERVICE}",
+        "form: partly_automated\n",
+        "form: partly_automated\nform: paper\n",
+    )
+    assert any("duplicate key 'form'" in p for p in problems)
+
+
+def test_every_problem_in_every_file_is_reported_at_once(content_copy):
+    (content_copy / "ru" / "bodies" / "test-district.yaml").write_text(
+        "region: [", encoding="utf-8"
+    )
+    problems = problems_after(content_copy, f"kk/{SERVICE}", "cost:", "price:")
+    assert any("ru/bodies/test-district.yaml" in p for p in problems)
+    assert any("kk/services" in p and "cost: required field is missing" in p for p in problems)
+
+
+def test_a_file_named_differently_from_its_id_is_an_error(content_copy):
+    source = content_copy / "kk" / SERVICE
+    source.rename(source.with_name("other-name.yaml"))
+    with pytest.raises(ContentError) as error:
+        load_content(content_copy)
+    assert any("id: must match the file name" in str(p) for p in error.value.problems)
+
+
+def test_load_file_validates_a_single_bodies_file(tmp_path):
+    path = tmp_path / "region.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            region: region
+            bodies:
+              - id: Bad Id
+                kind: akimat
+                code: TST
+                name: Әкімдік
+                seeds: [000_dfc63f0c0c4287f1.txt]
+            """
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as error:
+        load_file(path, BodyDirectory, "kk")
+    (problem,) = error.value.problems
+    assert problem.path == "bodies[0].id"
+    assert problem.line == 3
+
+
+def test_a_service_file_that_is_not_a_mapping_is_refused(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="must hold a mapping"):
+        load_file(path, Service, "kk")

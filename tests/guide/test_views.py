@@ -1,0 +1,216 @@
+"""Guide pages through the test client, on the fixture content whose values the tests know."""
+
+import pytest
+from helpers import normalise, page
+
+SERVICE_URL = "/{lang}/services/test-housing-registration-2008/"
+
+
+@pytest.fixture
+def client(fixture_app):
+    return fixture_app.test_client()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/{lang}/",
+        SERVICE_URL,
+        "/{lang}/topics/housing-queue/",
+        "/{lang}/regions/",
+        "/{lang}/regions/test-oblast/",
+        "/{lang}/regions/test-district/",
+        "/{lang}/bodies/test-akimat/",
+        "/{lang}/akimats/",
+        "/{lang}/search/",
+    ],
+)
+def test_every_guide_page_renders_in_its_language_with_switcher_and_skip_link(client, path, lang):
+    url = path.format(lang=lang)
+    soup = page(client.get(url))
+    assert soup.html["lang"] == lang
+    skip = soup.select_one("a.govuk-skip-link")
+    assert skip["href"] == "#main-content"
+    assert soup.select_one("main#main-content")
+    switcher = soup.select_one("nav.qz-language-switcher")
+    assert switcher["aria-label"] == {"kk": "Тіл", "ru": "Язык"}[lang]
+    other = "ru" if lang == "kk" else "kk"
+    link = switcher.select_one("a")
+    assert link["lang"] == other and link["hreflang"] == other
+    assert link["href"] == path.format(lang=other)
+    assert normalise(link.text) == {"kk": "Қазақша", "ru": "Русский"}[other]
+    current = switcher.select_one("[aria-current]")
+    assert current["lang"] == lang
+    alternates = {tag["hreflang"]: tag["href"] for tag in soup.select("link[rel=alternate]")}
+    assert alternates == {"kk": path.format(lang="kk"), "ru": path.format(lang="ru")}
+
+
+def test_the_header_carries_our_brand_and_no_crown(client):
+    soup = page(client.get("/kk/"))
+    header = soup.select_one("header")
+    assert "Qyzmet" in header.text
+    assert "GOV.UK" not in soup.text
+    assert not soup.select(".govuk-header__logotype, svg.govuk-header__logotype")
+
+
+def test_the_site_root_lets_the_visitor_choose_a_language(client):
+    soup = page(client.get("/"))
+    links = {a["hreflang"]: a["href"] for a in soup.select("main a[hreflang]")}
+    assert links == {"kk": "/kk/", "ru": "/ru/"}
+
+
+def test_the_service_page_shows_the_key_facts_in_russian(client):
+    soup = page(client.get(SERVICE_URL.format(lang="ru")))
+    box = normalise(soup.select_one(".qz-summary-box").text)
+    assert "Отдел жилья: 30 дней" in box
+    assert "Портал электронного правительства: 5 рабочих дней" in box
+    assert "Бесплатно" in box
+    assert "Уведомление о постановке на учёт." in box
+
+
+def test_the_service_page_shows_the_key_facts_in_kazakh(client):
+    soup = page(client.get(SERVICE_URL.format(lang="kk")))
+    box = normalise(soup.select_one(".qz-summary-box").text)
+    assert "Тұрғын үй бөлімі: 30 күн" in box
+    assert "5 жұмыс күні" in box
+    assert "Тегін" in box
+
+
+def test_a_repealed_source_shows_a_notice_before_anything_else(client):
+    soup = page(client.get(SERVICE_URL.format(lang="ru")))
+    notice = soup.select_one(".qz-repealed-notice")
+    assert "Этот акт утратил силу" in notice.text
+    assert "№ 62" in notice.text
+    heading = soup.select_one("h1")
+    assert (
+        heading.find_next(class_="qz-summary-box").find_previous(class_="qz-repealed-notice")
+        is notice
+    )
+
+
+def test_documents_are_a_checklist_per_channel_with_conditions(client):
+    soup = page(client.get(SERVICE_URL.format(lang="kk")))
+    group = soup.select_one(".qz-checklist-group")
+    assert "Тұрғын үй бөлімі, Электрондық үкімет порталы" in group.select_one("h3").text
+    items = [normalise(li.text) for li in group.select(".qz-checklist__item")]
+    assert items[0].startswith("Есепке қою туралы өтініш")
+    assert "қажет болса" in items[1]
+    assert "салыстыру үшін түпнұсқасымен" in items[1]
+
+
+def test_opening_hours_are_put_into_words(client):
+    soup = page(client.get(SERVICE_URL.format(lang="ru")))
+    hours = normalise(soup.select_one("#channel-provider").find_next("ul", class_="qz-hours").text)
+    assert "Понедельник–пятница: 09:00–18:00, перерыв 13:00–14:00" in hours
+    assert "Выходные: суббота, воскресенье" in hours
+
+
+def test_offices_show_address_phones_and_hours(client):
+    soup = page(client.get("/kk/bodies/test-akimat/"))
+    text = normalise(soup.select_one("main").text)
+    assert "Сынақ ауылы, Абай көшесі, 1" in text
+    phone = soup.select_one('a[href="tel:+77263321217"]')
+    assert phone.text == "8-72633-21217"
+    assert "21218" in text  # a short local number stays as printed, without a link
+    assert "Дүйсенбі–жұма: 09:00–18:00, түскі үзіліс 13:00–14:00" in text
+
+
+def test_the_complaint_link_preselects_the_service_and_the_akimat(client):
+    soup = page(client.get(SERVICE_URL.format(lang="kk")))
+    link = soup.select_one("#complain").find_next("ul", class_="qz-complaint-links").select_one("a")
+    assert link["href"].startswith("/kk/complaints/new/")
+    assert "service=test-housing-registration-2008" in link["href"]
+    assert "akimat=test-akimat" in link["href"]
+
+
+def test_steps_show_actor_duration_and_outcome(client):
+    soup = page(client.get(SERVICE_URL.format(lang="ru")))
+    step = normalise(soup.select_one(".qz-steps__item").text)
+    assert "Сотрудник канцелярии" in step
+    assert "Срок: 15 минут" in step
+    assert "Результат: Выдаёт расписку" in step
+
+
+def test_the_source_section_names_the_act_its_registration_and_the_repeal(client):
+    soup = page(client.get(SERVICE_URL.format(lang="ru")))
+    source = normalise(soup.select_one("#legal-basis").find_parent("section").text)
+    assert "Тестовый областной департамент юстиции, № 1705" in source
+    assert "Утратил силу" in source
+    assert "№ 305" in source
+    assert "Страница обновлена" in normalise(soup.text)
+
+
+def test_the_home_page_groups_services_by_topic_and_by_region(client):
+    soup = page(client.get("/ru/"))
+    topics = soup.select_one("#by-topic").find_next("section")
+    assert "Жилищная очередь" in topics.text
+    assert "Учёт граждан, нуждающихся в жилище" in topics.text
+    regions = normalise(soup.select_one("#by-region").find_next("ul").text)
+    assert "Тестовая область" in regions
+    assert "(Тестовый район)" in regions
+
+
+def test_the_akimat_list_links_every_akimat_with_its_contacts(client):
+    soup = page(client.get("/kk/akimats/"))
+    row = normalise(soup.select_one("tbody tr").text)
+    assert "Сынақ ауданының әкімдігі" in row and "8-72633-21217" in row
+
+
+def test_an_unknown_page_answers_404_in_the_language_of_its_prefix(client):
+    response = client.get("/ru/services/no-such-service/")
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.get_data(as_text=True)
+    response = client.get("/kk/bodies/no-such-body/")
+    assert response.status_code == 404
+    assert "Бет табылмады" in response.get_data(as_text=True)
+
+
+def test_an_unpublished_language_is_not_found(client):
+    assert client.get("/en/").status_code == 404
+
+
+def test_the_static_404_page_speaks_both_languages(client):
+    soup = page(client.get("/404.html"))
+    assert soup.select_one('[lang="kk"] h1').text == "Бет табылмады"
+    assert "Страница не найдена" in soup.select_one('[lang="ru"]').text
+
+
+def test_the_sitemap_lists_each_page_with_both_language_alternates(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    xml = response.get_data(as_text=True)
+    assert "<loc>https://qyzmet.example/kk/services/test-housing-registration-2008/</loc>" in xml
+    assert (
+        '<xhtml:link rel="alternate" hreflang="ru" '
+        'href="https://qyzmet.example/ru/services/test-housing-registration-2008/"/>'
+    ) in xml
+    assert xml.count("<url>") == 2 * xml.count('hreflang="kk"') // 2
+
+
+def test_robots_points_at_the_sitemap_and_keeps_crawlers_off_complaints(client):
+    text = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: https://qyzmet.example/sitemap.xml" in text
+    assert "Disallow: /kk/complaints/" in text
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/kk/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_pages_have_no_inline_script_or_style(client):
+    for url in ["/", "/kk/", SERVICE_URL.format(lang="ru"), "/404.html"]:
+        soup = page(client.get(url))
+        assert all(script.get("src") for script in soup.select("script")), url
+        assert not soup.select("style"), url
+        assert not soup.select("[style]"), url
+        assert not [
+            tag for tag in soup.find_all(True) if any(a.startswith("on") for a in tag.attrs)
+        ]
