@@ -489,7 +489,7 @@ class Service(Model):
     eligibility: ItemList
     need_criteria: ItemList | None = None
     income_rule: IncomeRule | None = None
-    cost: Cost
+    cost: Cost | None = None
     documents: list[DocumentGroup] = Field(min_length=1)
     receipts: list[ChannelTexts] = []
     result_delivery: list[ChannelTexts] = []

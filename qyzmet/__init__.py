@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from qyzmet import errors, i18n, navigation, security, templating
@@ -44,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
@@ -52,10 +53,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     navigation.init_app(app)
 
+    import complaints.models  # noqa: F401 - the tables must be known to Alembic and the app
+    from complaints.public import blueprint as complaints_public_blueprint
     from guide import cli as guide_cli
     from guide.views import blueprint as guide_blueprint
 
     app.register_blueprint(guide_blueprint)
+    app.register_blueprint(complaints_public_blueprint)
+    WTFormsHelpers(app)
     app.cli.add_command(guide_cli.guide)
 
     @app.get("/healthz")

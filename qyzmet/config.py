@@ -67,6 +67,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", default=True),
         "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Qyzmet <no-reply@qyzmet.local>"),
+        # "thread": send after the response in the background; "inline": before it (tests).
+        "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "thread"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_ENABLED": not _flag("QYZMET_DISABLE_RATE_LIMITS"),
         "RATELIMIT_HEADERS_ENABLED": True,

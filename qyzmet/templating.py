@@ -111,6 +111,13 @@ def local_datetime(value: datetime | None) -> str:
     return format_datetime(value.astimezone(ALMATY), "d MMMM y, HH:mm")
 
 
+def almaty_date(value: datetime) -> date:
+    """The calendar day in Kazakhstan of a stored UTC time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(ALMATY).date()
+
+
 _DIGITS = re.compile(r"\D")
 
 
@@ -151,6 +158,7 @@ def init_app(app: Flask) -> None:
         hours_lines=hours_lines,
         long_date=long_date,
         local_datetime=local_datetime,
+        almaty_date=almaty_date,
         phone_link=phone_link,
         paragraphs=paragraphs,
         pick=pick,

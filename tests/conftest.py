@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import flask_migrate
 import pytest
 
 from qyzmet import create_app
+from qyzmet.extensions import db
 
 FIXTURE_CONTENT = Path(__file__).parent / "guide" / "fixtures" / "content"
 
@@ -19,15 +22,31 @@ def base_config(tmp_path: Path) -> dict[str, object]:
         "UPLOAD_ROOT": str(tmp_path / "attachments"),
         "OUTBOX_DIR": str(tmp_path / "outbox"),
         "SMTP_HOST": None,
+        "MAIL_DELIVERY": "inline",
         "RATELIMIT_ENABLED": False,
         "SITE_URL": "https://qyzmet.example",
     }
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A database file brought to the latest migration once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    app = create_app({**base_config(path.parent), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
-    """The application with the real guide content."""
-    return create_app(base_config(tmp_path))
+def app(tmp_path, migrated_sqlite):
+    """The application with the real guide content and a migrated, empty database."""
+    shutil.copyfile(migrated_sqlite, tmp_path / "test.sqlite3")
+    app = create_app(base_config(tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -66,3 +66,18 @@ def verify_access_code(code: str, stored_hash: str, secret: bytes) -> bool:
     except InvalidAccessCode:
         return False
     return hmac.compare_digest(candidate, stored_hash)
+
+
+def derive_access_code(submission_key: str, secret: bytes) -> str:
+    """The code for one submission, derived from its secret key under the server secret.
+
+    Deriving rather than drawing the code means a repeated submission of the same form
+    (a double click, a refresh) shows the applicant the same code as the first one, without
+    the plain code ever being stored.
+    """
+    if not isinstance(secret, bytes) or not secret:
+        raise ValueError("the server secret must be non-empty bytes")
+    digest = hmac.new(secret, b"access-code:" + submission_key.encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big") >> (64 - 5 * CODE_LENGTH)
+    symbols = [ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(CODE_LENGTH))]
+    return format_access_code("".join(symbols))

@@ -82,9 +82,9 @@ def test_every_problem_in_every_file_is_reported_at_once(content_copy):
     (content_copy / "ru" / "bodies" / "test-district.yaml").write_text(
         "region: [", encoding="utf-8"
     )
-    problems = problems_after(content_copy, f"kk/{SERVICE}", "cost:", "price:")
+    problems = problems_after(content_copy, f"kk/{SERVICE}", "summary:", "resume:")
     assert any("ru/bodies/test-district.yaml" in p for p in problems)
-    assert any("kk/services" in p and "cost: required field is missing" in p for p in problems)
+    assert any("kk/services" in p and "summary: required field is missing" in p for p in problems)
 
 
 def test_a_file_named_differently_from_its_id_is_an_error(content_copy):

@@ -109,3 +109,14 @@ def test_formatting_then_normalising_gives_the_code_back(code):
     assert len(shown) == CODE_LENGTH + 2
     assert normalise_access_code(shown) == code
     assert verify_access_code(shown.lower(), hash_access_code(code, SECRET), SECRET)
+
+
+def test_a_derived_code_is_stable_for_one_submission_and_differs_between_submissions():
+    from complaints.domain.access_code import derive_access_code
+
+    secret = b"server-secret"
+    first = derive_access_code("token-1", secret)
+    assert derive_access_code("token-1", secret) == first
+    assert derive_access_code("token-2", secret) != first
+    assert derive_access_code("token-1", b"other-secret") != first
+    assert verify_access_code(first, hash_access_code(first, secret), secret)

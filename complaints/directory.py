@@ -1,0 +1,102 @@
+"""The akimats, services and offices a complaint can name, read from the guide's content.
+
+The guide's bodies directory is the one list of akimats: a complaint destination exists
+exactly when the content has an akimat body with a registration code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from guide.loader import LanguageContent
+from guide.schema import Body
+from guide.views import get_content
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    label: str
+    choices: list[Choice]
+
+
+def _content(lang: str) -> LanguageContent:
+    return get_content()[lang]
+
+
+def akimat(akimat_id: str, lang: str = "kk") -> Body | None:
+    body = _content(lang).bodies.get(akimat_id)
+    return body if body is not None and body.kind == "akimat" else None
+
+
+def akimat_groups(lang: str) -> list[ChoiceGroup]:
+    """Akimats grouped by oblast or city, in catalogue order, for the filing form."""
+    content = _content(lang)
+    groups: dict[str, list[Choice]] = {}
+    for body in content.akimats:
+        region = content.top_region(content.body_regions[body.id])
+        groups.setdefault(region, []).append(Choice(body.id, body.name))
+    return [
+        ChoiceGroup(content.regions[region.id].name, groups[region.id])
+        for region in content.catalogue.regions
+        if region.id in groups
+    ]
+
+
+def service_groups(lang: str) -> list[ChoiceGroup]:
+    content = _content(lang)
+    groups: dict[str, list[Choice]] = {}
+    for service in sorted(content.services.values(), key=lambda s: s.title):
+        region = content.top_region(service.region)
+        groups.setdefault(region, []).append(Choice(service.id, service.title))
+    return [
+        ChoiceGroup(content.regions[region.id].name, groups[region.id])
+        for region in content.catalogue.regions
+        if region.id in groups
+    ]
+
+
+def office_groups(lang: str) -> list[ChoiceGroup]:
+    """Offices that provide services (everything but akimats), grouped by region."""
+    content = _content(lang)
+    groups: dict[str, list[Choice]] = {}
+    for body in content.bodies.values():
+        if body.kind == "akimat":
+            continue
+        region = content.top_region(content.body_regions[body.id])
+        groups.setdefault(region, []).append(Choice(body.id, body.name))
+    return [
+        ChoiceGroup(content.regions[region.id].name, groups[region.id])
+        for region in content.catalogue.regions
+        if region.id in groups
+    ]
+
+
+def service_title(service_id: str | None, lang: str) -> str | None:
+    if not service_id:
+        return None
+    service = _content(lang).services.get(service_id)
+    return service.title if service else service_id
+
+
+def body_name(body_id: str | None, lang: str) -> str | None:
+    if not body_id:
+        return None
+    body = _content(lang).bodies.get(body_id)
+    return body.name if body else body_id
+
+
+def akimats_in_region_of(akimat_id: str) -> list[str]:
+    """Akimats of the same oblast or city: what a regional supervisor oversees."""
+    content = _content("kk")
+    region = content.top_region(content.body_regions[akimat_id])
+    return [
+        body.id
+        for body in content.akimats
+        if content.top_region(content.body_regions[body.id]) == region
+    ]

@@ -1,0 +1,185 @@
+"""Filing a complaint: the form, the receipt, and the downloadable coupon."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from complaints import directory, services
+from complaints.attachments import MAX_FILES, check_uploads
+from complaints.coupon import build_coupon_pdf
+from complaints.domain.access_code import derive_access_code
+from complaints.mail import schedule_delivery
+from complaints.models import Complaint
+from complaints.public import blueprint
+from complaints.public.forms import ComplaintForm
+from complaints.web import (
+    akimat_phone,
+    legal_basis,
+    messages,
+    secret,
+    upload_root,
+    working_calendar,
+)
+from qyzmet.extensions import db, limiter
+from qyzmet.i18n import current_language
+from qyzmet.templating import local_datetime, long_date
+
+FILING_LIMIT = "5/minute;40/hour"
+
+
+def _with_choices(form: ComplaintForm, lang: str) -> ComplaintForm:
+    def as_dict(groups):
+        return {group.label: [(c.value, c.label) for c in group.choices] for group in groups}
+
+    form.akimat.choices = as_dict(directory.akimat_groups(lang))
+    form.service.choices = as_dict(directory.service_groups(lang))
+    form.office.choices = as_dict(directory.office_groups(lang))
+    return form
+
+
+class CouponForm(FlaskForm):
+    key = HiddenField()
+
+
+ATTACHMENT_MESSAGES = {
+    "too_many": lambda name: _("Attach at most %(count)s files", count=MAX_FILES),
+    "too_large": lambda name: _("%(name)s is larger than 10 MB", name=name),
+    "wrong_type": lambda name: _("%(name)s must be a PDF, JPEG or PNG file", name=name),
+    "empty": lambda name: _("%(name)s is empty", name=name),
+}
+
+
+@blueprint.route("/new/", methods=["GET", "POST"])
+@limiter.limit(FILING_LIMIT, methods=["POST"])
+def new_complaint():
+    lang = current_language()
+    form = _with_choices(ComplaintForm(), lang)
+    if request.method == "GET":
+        # Coming from a guide page: the service and the akimat are already chosen.
+        if (akimat_id := request.args.get("akimat")) and directory.akimat(akimat_id):
+            form.akimat.data = akimat_id
+        service_id = request.args.get("service")
+        if service_id and directory.service_title(service_id, lang) != service_id:
+            form.service.data = service_id
+        return render_template("complaints/new.html", form=form)
+
+    if form.website.data:
+        # Only software fills the hidden field: refuse without saving anything.
+        abort(400)
+    valid = form.validate()
+    uploads = [(f.filename, f.read()) for f in request.files.getlist(form.attachments.name) if f]
+    files, problems = check_uploads(uploads)
+    if problems:
+        form.attachments.errors = [ATTACHMENT_MESSAGES[p.reason](p.name) for p in problems]
+        valid = False
+    if not valid:
+        return render_template("complaints/new.html", form=form), 400
+
+    akimat = directory.akimat(form.akimat.data)
+    new = services.NewComplaint(
+        akimat_id=akimat.id,
+        akimat_code=akimat.code,
+        channel="web",
+        language=lang,
+        applicant=services.Applicant(
+            name=form.full_name.data,
+            reply_channel=form.reply_channel.data,
+            iin=form.iin.data or None,
+            phone=form.phone.data or None,
+            email=form.email.data or None,
+            address=form.address.data or None,
+        ),
+        subject=form.subject.data,
+        text=form.text.data,
+        submission_token=form.submission_token.data,
+        service_id=form.service.data or None,
+        office_id=form.office.data or None,
+    )
+    filed = services.file_complaint(
+        db.session,
+        new,
+        files,
+        now=services.utcnow(),
+        calendar=working_calendar(),
+        secret=secret(),
+        upload_root=upload_root(),
+        messages=messages,
+    )
+    schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
+    return render_receipt(filed.complaint, filed.access_code, first_time=filed.created)
+
+
+def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):
+    lang = current_language()
+    akimat = directory.akimat(complaint.akimat_id, lang)
+    coupon_form = CouponForm(key=complaint.submission_token)
+    page = render_template(
+        "complaints/receipt.html",
+        complaint=complaint,
+        access_code=access_code,
+        first_time=first_time,
+        akimat=akimat,
+        akimat_phones=akimat_phone(complaint.akimat_id),
+        basis=legal_basis(complaint.deadline_rule, lang),
+        service_title=directory.service_title(complaint.service_id, lang),
+        office_name=directory.body_name(complaint.office_id, lang),
+        coupon_form=coupon_form,
+    )
+    response = make_response(page)
+    # The page shows the access code: never keep it in a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.post("/coupon/")
+@limiter.limit(FILING_LIMIT)
+def coupon():
+    """The receipt as a PDF; the form carries the submission key the code derives from."""
+    form = CouponForm()
+    if not form.validate_on_submit() or not form.key.data:
+        abort(400)
+    complaint = db.session.execute(
+        db.select(Complaint).where(Complaint.submission_token == form.key.data)
+    ).scalar_one_or_none()
+    if complaint is None:
+        abort(404)
+    lang = current_language()
+    access_code = derive_access_code(complaint.submission_token, secret())
+    akimat = directory.akimat(complaint.akimat_id, lang)
+    rows = [
+        (_("Registration number"), complaint.registration_number),
+        (_("Access code"), access_code),
+        (_("Received"), local_datetime(complaint.received_at)),
+        (_("Registered on"), long_date(complaint.registered_on)),
+        (_("Answer due by"), long_date(complaint.due_on)),
+        (_("Legal basis of the deadline"), legal_basis(complaint.deadline_rule, lang)),
+        (_("Akimat"), akimat.name if akimat else complaint.akimat_id),
+        (
+            _("Accepted by"),
+            _("Qyzmet online service")
+            if complaint.channel == "web"
+            else complaint.accepted_by_name,
+        ),
+        (_("Applicant"), complaint.applicant_name),
+        (_("Service"), directory.service_title(complaint.service_id, lang) or "—"),
+        (_("Office"), directory.body_name(complaint.office_id, lang) or "—"),
+    ]
+    pdf = build_coupon_pdf(
+        title=_("Coupon of complaint %(number)s", number=complaint.registration_number),
+        rows=rows,
+        sections=[(_("Subject"), complaint.subject), (_("Text of the complaint"), complaint.text)],
+        footer=_(
+            "Keep this coupon. To follow the review, open the tracking page and enter the "
+            "registration number and the access code."
+        ),
+    )
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{complaint.registration_number}.pdf"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,298 @@
+"""Forms the applicant fills in. Every validator carries a plain-language message."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from complaints.domain.access_code import InvalidAccessCode, normalise_access_code
+from complaints.domain.iin import is_valid_iin, normalise_iin
+from complaints.domain.numbering import InvalidRegistrationNumber, parse_registration_number
+from complaints.domain.phone import InvalidPhone, normalise_phone
+
+MAX_TEXT = 10_000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Strip control characters and normalise Unicode; keep line breaks and everything else."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()
+
+
+def clean_line(value: str | None) -> str | None:
+    value = clean_text(value)
+    return re.sub(r"\s+", " ", value) if value else value
+
+
+class GroupedSelectField(SelectField):
+    """A select whose choices come in optgroups (akimats by region); rendered by our macro."""
+
+    def pre_validate(self, form) -> None:
+        values = {value for value, _label in self._flat_choices()}
+        if self.data not in values:
+            raise ValidationError(_l("Choose one of the options in the list"))
+
+    def _flat_choices(self):
+        choices = self.choices or []
+        if isinstance(choices, dict):
+            for group in choices.values():
+                yield from group
+        else:
+            yield from choices
+
+
+class ComplaintForm(FlaskForm):
+    akimat = GroupedSelectField(
+        _l("Which akimat is the complaint to?"),
+        description=_l("Choose the akimat of the district or city where the service was provided."),
+        validate_choice=True,
+    )
+    service = GroupedSelectField(
+        _l("Which service is it about? (optional)"),
+        validators=[Optional()],
+    )
+    office = GroupedSelectField(
+        _l("Which office provided the service? (optional)"),
+        validators=[Optional()],
+    )
+    subject = StringField(
+        _l("Subject of the complaint"),
+        description=_l("In a few words, for example: documents were not accepted."),
+        filters=[clean_line],
+        validators=[
+            DataRequired(message=_l("Enter the subject of the complaint")),
+            Length(max=200, message=_l("The subject must be 200 characters or fewer")),
+        ],
+        widget=GovTextInput(),
+    )
+    text = TextAreaField(
+        _l("What happened"),
+        description=_l(
+            "Describe the official's action or inaction: when and where it happened, who was "
+            "involved and what you ask the akimat to do."
+        ),
+        filters=[clean_text],
+        validators=[
+            DataRequired(message=_l("Describe what happened")),
+            Length(max=MAX_TEXT, message=_l("The description must be 10,000 characters or fewer")),
+        ],
+        widget=GovCharacterCount(),
+    )
+    full_name = StringField(
+        _l("Full name"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(message=_l("Enter your full name")),
+            Length(max=200, message=_l("Your name must be 200 characters or fewer")),
+        ],
+        widget=GovTextInput(),
+    )
+    iin = StringField(
+        _l("IIN (optional)"),
+        description=_l("Your individual identification number: 12 digits."),
+        filters=[clean_line],
+        validators=[Optional()],
+        widget=GovTextInput(),
+    )
+    phone = StringField(
+        _l("Phone number"),
+        description=_l("For example, 8 701 123 45 67 or +7 701 123 45 67."),
+        filters=[clean_line],
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Enter a phone number like 8 701 123 45 67")),
+        ],
+        widget=GovTextInput(),
+    )
+    email = StringField(
+        _l("Email address"),
+        description=_l(
+            "We send the receipt and the answer here if you choose to get replies by email."
+        ),
+        filters=[clean_line],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Enter an email address like name@example.kz")),
+            Email(
+                message=_l("Enter an email address like name@example.kz"),
+                check_deliverability=False,
+            ),
+        ],
+        widget=GovTextInput(),
+    )
+    address = TextAreaField(
+        _l("Postal address"),
+        description=_l("Needed if you want the answer by post."),
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("The address must be 500 characters or fewer")),
+        ],
+        widget=GovTextArea(),
+    )
+    reply_channel = RadioField(
+        _l("How do you want to receive the answer?"),
+        choices=[("email", _l("By email")), ("post", _l("By post"))],
+        validators=[InputRequired(message=_l("Choose how you want to receive the answer"))],
+        widget=GovRadioInput(),
+    )
+    attachments = MultipleFileField(
+        _l("Attach documents (optional)"),
+        description=_l("Up to 5 files: PDF, JPEG or PNG, each up to 10 MB."),
+        widget=GovFileInput(multiple=True),
+    )
+    consent = BooleanField(
+        _l("I agree to the processing of my personal data for the review of this complaint"),
+        validators=[
+            DataRequired(message=_l("You must agree to the processing of your personal data"))
+        ],
+        widget=GovCheckboxInput(),
+    )
+    # A field people never see; bots that fill every input fill this one too.
+    website = StringField(_l("Leave this field empty"))
+    submission_token = HiddenField()
+    submit = SubmitField(_l("Send the complaint"), widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.submission_token.data:
+            self.submission_token.data = secrets.token_urlsafe(24)
+
+    def validate_iin(self, field) -> None:
+        if field.data:
+            if not is_valid_iin(field.data):
+                raise ValidationError(_l("Enter a valid IIN: 12 digits with a correct check digit"))
+            field.data = normalise_iin(field.data)
+
+    def validate_phone(self, field) -> None:
+        if field.data:
+            try:
+                field.data = normalise_phone(field.data)
+            except InvalidPhone:
+                raise ValidationError(
+                    _l("Enter a Kazakhstan phone number like 8 701 123 45 67")
+                ) from None
+
+    def validate_email(self, field) -> None:
+        if self.reply_channel.data == "email" and not field.data:
+            raise ValidationError(_l("Enter your email address to receive the answer by email"))
+
+    def validate_address(self, field) -> None:
+        if self.reply_channel.data == "post" and not field.data:
+            raise ValidationError(_l("Enter your postal address to receive the answer by post"))
+
+    def validate_submission_token(self, field) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", field.data or ""):
+            raise ValidationError(_l("The form has expired. Reload the page and send it again."))
+
+
+class TrackForm(FlaskForm):
+    registration_number = StringField(
+        _l("Registration number"),
+        description=_l("For example, TRZ-2026-000042."),
+        filters=[clean_line],
+        validators=[
+            DataRequired(message=_l("Enter the registration number")),
+            Length(max=40, message=_l("Enter the registration number like TRZ-2026-000042")),
+        ],
+        widget=GovTextInput(),
+    )
+    access_code = StringField(
+        _l("Access code"),
+        description=_l("The code from your receipt, for example K7Q2-9XRM-3B."),
+        filters=[clean_line],
+        validators=[
+            DataRequired(message=_l("Enter the access code")),
+            Length(max=40, message=_l("Enter the access code like K7Q2-9XRM-3B")),
+        ],
+        widget=GovTextInput(),
+    )
+    submit = SubmitField(_l("Find my complaint"), widget=GovSubmitInput())
+
+    def validate_registration_number(self, field) -> None:
+        try:
+            field.data = str(parse_registration_number(field.data))
+        except InvalidRegistrationNumber:
+            raise ValidationError(
+                _l("Enter the registration number like TRZ-2026-000042")
+            ) from None
+
+    def validate_access_code(self, field) -> None:
+        try:
+            normalise_access_code(field.data)
+        except InvalidAccessCode:
+            raise ValidationError(_l("Enter the access code like K7Q2-9XRM-3B")) from None
+
+
+class WithdrawForm(FlaskForm):
+    version = HiddenField()
+    reason = TextAreaField(
+        _l("Why are you withdrawing the complaint? (optional)"),
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("The reason must be 2,000 characters or fewer")),
+        ],
+        widget=GovTextArea(),
+    )
+    confirm = BooleanField(
+        _l("I understand that a withdrawn complaint is no longer reviewed"),
+        validators=[DataRequired(message=_l("Confirm that you want to withdraw the complaint"))],
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField(_l("Withdraw the complaint"), widget=GovSubmitInput())
+
+
+SURVEY_CHOICES = [
+    ("satisfied", _l("Satisfied")),
+    ("partly_satisfied", _l("Partly satisfied")),
+    ("not_satisfied", _l("Not satisfied")),
+]
+
+
+class SurveyForm(FlaskForm):
+    procedure = RadioField(
+        _l("Are you satisfied with how your complaint was handled?"),
+        choices=SURVEY_CHOICES,
+        validators=[
+            InputRequired(message=_l("Choose an answer about how the complaint was handled"))
+        ],
+        widget=GovRadioInput(),
+    )
+    timeliness = RadioField(
+        _l("Are you satisfied with how quickly your complaint was answered?"),
+        choices=SURVEY_CHOICES,
+        validators=[
+            InputRequired(message=_l("Choose an answer about how quickly it was answered"))
+        ],
+        widget=GovRadioInput(),
+    )
+    submit = SubmitField(_l("Send my answers"), widget=GovSubmitInput())

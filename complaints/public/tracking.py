@@ -1,0 +1,166 @@
+"""Tracking: number and access code in, status and public history out.
+
+A successful lookup grants the browser session access to that one complaint for an hour,
+so the applicant can reload the page, withdraw or answer the survey without retyping the code.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from complaints import directory, services
+from complaints.domain.workflow import Action, Role, State, TransitionNotAllowed, allowed_actions
+from complaints.mail import schedule_delivery
+from complaints.models import Complaint, SurveyResponse
+from complaints.public import blueprint
+from complaints.public.forms import SurveyForm, TrackForm, WithdrawForm
+from complaints.web import (
+    complaint_due_status,
+    legal_basis,
+    messages,
+    outcome_label,
+    secret,
+    state_label,
+    timeline,
+)
+from qyzmet.extensions import db, limiter
+from qyzmet.i18n import current_language
+
+GRANT_SECONDS = 3600
+TRACKING_LIMIT_PER_ADDRESS = "20/minute;200/day"
+TRACKING_LIMIT_PER_NUMBER = "5/minute;30/day"
+
+
+def _number_key() -> str:
+    return "track:" + (request.form.get("registration_number") or "").strip().upper()[:40]
+
+
+def _grant(number: str) -> None:
+    grants = {k: v for k, v in session.get("tracked", {}).items() if v > time.time()}
+    grants[number] = time.time() + GRANT_SECONDS
+    session["tracked"] = grants
+
+
+def _granted_complaint(number: str) -> Complaint:
+    if session.get("tracked", {}).get(number, 0) < time.time():
+        abort(404)
+    complaint = db.session.execute(
+        db.select(Complaint).where(Complaint.registration_number == number)
+    ).scalar_one_or_none()
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+@blueprint.route("/track/", methods=["GET", "POST"])
+@limiter.limit(TRACKING_LIMIT_PER_ADDRESS, methods=["POST"])
+@limiter.limit(TRACKING_LIMIT_PER_NUMBER, methods=["POST"], key_func=_number_key)
+def track():
+    form = TrackForm()
+    if form.validate_on_submit():
+        complaint = services.find_for_applicant(
+            db.session, form.registration_number.data, form.access_code.data, secret()
+        )
+        if complaint is not None:
+            _grant(complaint.registration_number)
+            return redirect(url_for(".tracked", number=complaint.registration_number))
+        # One message for a wrong code and an unknown number: neither is confirmed.
+        form.access_code.errors = [
+            _(
+                "No complaint matches this registration number and access code. "
+                "Check both and try again."
+            )
+        ]
+        return render_template("complaints/track.html", form=form), 400
+    status = 400 if request.method == "POST" else 200
+    return render_template("complaints/track.html", form=form), status
+
+
+@blueprint.get("/track/<number>/")
+def tracked(number: str):
+    complaint = _granted_complaint(number)
+    return _render_tracked(complaint)
+
+
+def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, status=200):
+    lang = current_language()
+    state = State(complaint.status)
+    can_withdraw = Action.WITHDRAW in allowed_actions(state, Role.APPLICANT)
+    survey_open = state == State.ANSWERED and (
+        db.session.execute(
+            db.select(SurveyResponse.id).where(SurveyResponse.complaint_id == complaint.id)
+        ).first()
+        is None
+    )
+    forwarded_to = (
+        db.session.get(Complaint, complaint.forwarded_to_id) if complaint.forwarded_to_id else None
+    )
+    return render_template(
+        "complaints/tracked.html",
+        complaint=complaint,
+        state_label=state_label(complaint.status, lang),
+        outcome=outcome_label(complaint.outcome, lang),
+        due_status=complaint_due_status(complaint),
+        basis=legal_basis(complaint.deadline_rule, lang),
+        akimat=directory.akimat(complaint.akimat_id, lang),
+        service_title=directory.service_title(complaint.service_id, lang),
+        entries=timeline(complaint, lang, public_only=True),
+        forwarded_to=forwarded_to,
+        withdraw_form=(withdraw_form or WithdrawForm(version=complaint.version))
+        if can_withdraw
+        else None,
+        survey_form=(survey_form or SurveyForm()) if survey_open else None,
+    ), status
+
+
+@blueprint.post("/track/<number>/withdraw/")
+def withdraw(number: str):
+    complaint = _granted_complaint(number)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render_tracked(complaint, withdraw_form=form, status=400)
+    try:
+        services.withdraw(
+            db.session,
+            complaint.id,
+            version=int(form.version.data or 0),
+            reason=form.reason.data,
+            now=services.utcnow(),
+            messages=messages,
+        )
+    except services.StaleComplaint:
+        flash(
+            _("The complaint changed while you were reading it. Check its status and try again."),
+            "error",
+        )
+        return redirect(url_for(".tracked", number=number))
+    except TransitionNotAllowed:
+        flash(_("This complaint can no longer be withdrawn."), "error")
+        return redirect(url_for(".tracked", number=number))
+    schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
+    flash(_("Your complaint has been withdrawn."), "success")
+    return redirect(url_for(".tracked", number=number))
+
+
+@blueprint.post("/track/<number>/survey/")
+def survey(number: str):
+    complaint = _granted_complaint(number)
+    form = SurveyForm()
+    if not form.validate_on_submit():
+        return _render_tracked(complaint, survey_form=form, status=400)
+    try:
+        services.answer_survey(
+            db.session,
+            complaint.id,
+            procedure=form.procedure.data,
+            timeliness=form.timeliness.data,
+            now=services.utcnow(),
+        )
+    except services.ComplaintError:
+        flash(_("The survey for this complaint is closed."), "error")
+    else:
+        flash(_("Thank you. Your answers help the akimat improve."), "success")
+    return redirect(url_for(".tracked", number=number))

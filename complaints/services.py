@@ -1,0 +1,553 @@
+"""Use cases of the complaint tracker. The only module that commits.
+
+Each function takes primitives (or small frozen dataclasses), the session, the time `now` and
+the collaborators it needs (calendar, secret, message renderer); none reads the clock, the
+request or the configuration itself, so every rule can be tested at any date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from complaints.domain.access_code import derive_access_code, hash_access_code, verify_access_code
+from complaints.domain.calendar import WorkingCalendar
+from complaints.domain.deadlines import due_date, registration_date
+from complaints.domain.numbering import (
+    InvalidRegistrationNumber,
+    format_registration_number,
+    parse_registration_number,
+)
+from complaints.domain.workflow import (
+    Action,
+    Role,
+    State,
+    next_state,
+)
+from complaints.models import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    Notification,
+    RegistrationCounter,
+    StaffUser,
+    SurveyResponse,
+)
+from qyzmet.database import write_transaction
+
+DEFAULT_DEADLINE_RULE = "state_service_complaint"
+ONLINE_ACCEPTED_BY = "Qyzmet"
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs and ports
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    reply_channel: str
+    iin: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class NewComplaint:
+    """A complaint as submitted: already validated and normalised by the form."""
+
+    akimat_id: str
+    akimat_code: str
+    channel: str
+    language: str
+    applicant: Applicant
+    subject: str
+    text: str
+    submission_token: str
+    service_id: str | None = None
+    office_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    """A file whose type has been checked by content; `name` is already made safe."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Akimat:
+    id: str
+    code: str
+
+
+class Messages(Protocol):
+    """Renders the applicant's emails (subject, body) in the complaint's language."""
+
+    def render(self, kind: str, complaint: Complaint, **context: Any) -> tuple[str, str]: ...
+
+
+@dataclass
+class Filed:
+    complaint: Complaint
+    access_code: str
+    created: bool
+
+
+class ComplaintError(Exception):
+    """A use case refused: the message key says why, for the page to put into words."""
+
+    def __init__(self, reason: str, **details: Any) -> None:
+        self.reason = reason
+        self.details = details
+        super().__init__(reason)
+
+
+class StaleComplaint(ComplaintError):
+    """Someone else changed the complaint since the page was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__("stale")
+
+
+# --------------------------------------------------------------------------------------------
+# Filing
+
+
+def submission_key(new: NewComplaint, files: Sequence[AttachmentFile]) -> str:
+    """The form's one-time token bound to what was submitted.
+
+    The same form sent twice (double click, refresh) has the same key and gets the first
+    receipt; the same form changed and sent again is a new complaint.
+    """
+    digest = hashlib.sha256()
+    for part in (
+        new.akimat_id,
+        new.service_id or "",
+        new.office_id or "",
+        new.subject,
+        new.text,
+        new.applicant.name,
+        new.applicant.iin or "",
+        new.applicant.phone or "",
+        new.applicant.email or "",
+        new.applicant.address or "",
+        new.applicant.reply_channel,
+        *(hashlib.sha256(f.data).hexdigest() for f in files),
+    ):
+        digest.update(part.encode())
+        digest.update(b"\x00")
+    return f"{new.submission_token[:32]}:{digest.hexdigest()[:31]}"
+
+
+def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
+    """Take the next number of the akimat's year, inside the caller's write transaction.
+
+    The UPDATE locks the counter row on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
+    the database's write lock. A rollback returns the number, so the sequence stays gapless.
+    """
+    statement = (
+        update(RegistrationCounter)
+        .where(RegistrationCounter.akimat_code == akimat_code, RegistrationCounter.year == year)
+        .values(last_sequence=RegistrationCounter.last_sequence + 1)
+        .returning(RegistrationCounter.last_sequence)
+    )
+    sequence = session.execute(statement).scalar_one_or_none()
+    if sequence is not None:
+        return sequence
+    dialect = session.get_bind().dialect.name
+    values = {"akimat_code": akimat_code, "year": year, "last_sequence": 0}
+    if dialect == "postgresql":
+        session.execute(
+            postgresql.insert(RegistrationCounter).values(values).on_conflict_do_nothing()
+        )
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(RegistrationCounter).values(values).on_conflict_do_nothing())
+    else:  # pragma: no cover - we ship SQLite and PostgreSQL only
+        session.execute(insert(RegistrationCounter).values(values))
+    return session.execute(statement).scalar_one()
+
+
+def _store_files(
+    upload_root: Path, files: Sequence[AttachmentFile]
+) -> list[tuple[AttachmentFile, str]]:
+    """Write each file under a random name and flush it to disk before the row commits."""
+    upload_root.mkdir(parents=True, exist_ok=True)
+    stored = []
+    try:
+        for upload in files:
+            name = secrets.token_hex(16)
+            path = upload_root / name
+            with open(path, "xb") as handle:
+                handle.write(upload.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            stored.append((upload, name))
+    except OSError:
+        _remove_files(upload_root, [name for _, name in stored])
+        raise
+    return stored
+
+
+def _remove_files(upload_root: Path, names: Sequence[str]) -> None:
+    for name in names:
+        (upload_root / name).unlink(missing_ok=True)
+
+
+def _event(
+    complaint: Complaint,
+    now: datetime,
+    action: str,
+    *,
+    actor: StaffUser | None = None,
+    actor_kind: str | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    note: str | None = None,
+    public: bool = False,
+    details: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    event = ComplaintEvent(
+        at=now,
+        actor_kind=actor_kind or ("staff" if actor else "applicant"),
+        staff_id=actor.id if actor else None,
+        actor_name=actor.full_name if actor else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        public=public,
+        details=details or {},
+    )
+    complaint.events.append(event)
+    return event
+
+
+def _notify(
+    session: Session,
+    complaint: Complaint,
+    kind: str,
+    messages: Messages,
+    now: datetime,
+    **context: Any,
+) -> None:
+    """Queue an email in the same transaction; delivery happens after commit and may retry."""
+    if complaint.reply_channel != "email" or not complaint.applicant_email:
+        return
+    subject, body = messages.render(kind, complaint, **context)
+    session.add(
+        Notification(
+            complaint_id=complaint.id,
+            kind=kind,
+            recipient=complaint.applicant_email,
+            language=complaint.language,
+            subject=subject,
+            body=body,
+            status="pending",
+            attempts=0,
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )
+
+
+def file_complaint(
+    session: Session,
+    new: NewComplaint,
+    files: Sequence[AttachmentFile],
+    *,
+    now: datetime,
+    calendar: WorkingCalendar,
+    secret: bytes,
+    upload_root: Path,
+    messages: Messages,
+    accepted_by: StaffUser | None = None,
+    received_at: datetime | None = None,
+    deadline_rule: str = DEFAULT_DEADLINE_RULE,
+    forwarded_from: Complaint | None = None,
+) -> Filed:
+    """Register a complaint and give it its number, at once and exactly once.
+
+    `received_at` is when the akimat received it (a registrar may register a letter that
+    arrived earlier); it defaults to `now`.
+    """
+    key = submission_key(new, files)
+    access_code = derive_access_code(key, secret)
+    existing = session.execute(
+        select(Complaint).where(Complaint.submission_token == key)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return Filed(existing, access_code, created=False)
+
+    received_at = received_at or now
+    registered_on = registration_date(received_at, calendar)
+    stored = _store_files(upload_root, files)
+    try:
+        with write_transaction(session):
+            # Checked again under the lock: two clicks racing each other create one complaint.
+            existing = session.execute(
+                select(Complaint).where(Complaint.submission_token == key)
+            ).scalar_one_or_none()
+            if existing is not None:
+                _remove_files(upload_root, [name for _, name in stored])
+                return Filed(existing, access_code, created=False)
+            year = registered_on.year
+            sequence = _next_sequence(session, new.akimat_code, year)
+            applicant = new.applicant
+            complaint = Complaint(
+                registration_number=format_registration_number(new.akimat_code, year, sequence),
+                akimat_id=new.akimat_id,
+                akimat_code=new.akimat_code,
+                year=year,
+                sequence=sequence,
+                service_id=new.service_id,
+                office_id=new.office_id,
+                channel=new.channel,
+                language=new.language,
+                applicant_name=applicant.name,
+                applicant_name_folded=applicant.name.casefold(),
+                applicant_iin=applicant.iin,
+                applicant_phone=applicant.phone,
+                applicant_email=applicant.email,
+                applicant_address=applicant.address,
+                reply_channel=applicant.reply_channel,
+                subject=new.subject,
+                text=new.text,
+                received_at=received_at,
+                registered_on=registered_on,
+                due_on=due_date(registered_on, deadline_rule, calendar),
+                deadline_rule=deadline_rule,
+                status=State.REGISTERED.value,
+                access_code_hash=hash_access_code(access_code, secret),
+                submission_token=key,
+                accepted_by_id=accepted_by.id if accepted_by else None,
+                accepted_by_name=accepted_by.full_name if accepted_by else ONLINE_ACCEPTED_BY,
+                forwarded_from_id=forwarded_from.id if forwarded_from else None,
+                updated_at=now,
+            )
+            for upload, name in stored:
+                complaint.attachments.append(
+                    Attachment(
+                        original_name=upload.name,
+                        stored_name=name,
+                        content_type=upload.content_type,
+                        size=len(upload.data),
+                        sha256=hashlib.sha256(upload.data).hexdigest(),
+                        uploaded_at=now,
+                    )
+                )
+            _event(
+                complaint,
+                now,
+                "filed",
+                actor=accepted_by,
+                actor_kind="staff" if accepted_by else "applicant",
+                to_status=State.REGISTERED.value,
+                public=True,
+                details={"channel": new.channel, "attachments": len(stored)},
+            )
+            session.add(complaint)
+            session.flush()
+            _notify(session, complaint, "receipt", messages, now, access_code=access_code)
+    except BaseException:
+        _remove_files(upload_root, [name for _, name in stored])
+        raise
+    return Filed(complaint, access_code, created=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Tracking and the applicant's own actions
+
+
+_DUMMY_HASH = "0" * 64
+
+
+def find_for_applicant(
+    session: Session, registration_number: str, access_code: str, secret: bytes
+) -> Complaint | None:
+    """The complaint when number and code match; None alike for a wrong code or number."""
+    try:
+        number = str(parse_registration_number(registration_number))
+    except InvalidRegistrationNumber:
+        verify_access_code(access_code, _DUMMY_HASH, secret)
+        return None
+    complaint = session.execute(
+        select(Complaint).where(Complaint.registration_number == number)
+    ).scalar_one_or_none()
+    stored = complaint.access_code_hash if complaint else _DUMMY_HASH
+    # The hash is computed either way, so the timing does not tell a wrong code from no number.
+    matches = verify_access_code(access_code, stored, secret)
+    return complaint if complaint is not None and matches else None
+
+
+def withdraw(
+    session: Session,
+    complaint_id: int,
+    *,
+    version: int,
+    reason: str | None,
+    now: datetime,
+    messages: Messages,
+) -> Complaint:
+    """The applicant takes the complaint back while it is still open."""
+    with write_transaction(session):
+        complaint = _load_for_update(session, complaint_id, version)
+        state = State(complaint.status)
+        target = next_state(state, Action.WITHDRAW, Role.APPLICANT)
+        complaint.status = target.value
+        complaint.closed_at = now
+        complaint.updated_at = now
+        _event(
+            complaint,
+            now,
+            Action.WITHDRAW.value,
+            actor_kind="applicant",
+            from_status=state.value,
+            to_status=target.value,
+            note=(reason or "").strip() or None,
+            public=True,
+        )
+        session.flush()
+        _notify(session, complaint, "withdrawn", messages, now)
+    return complaint
+
+
+def answer_survey(
+    session: Session, complaint_id: int, *, procedure: str, timeliness: str, now: datetime
+) -> SurveyResponse:
+    """Record the applicant's satisfaction once, after the answer."""
+    with write_transaction(session):
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None or complaint.status != State.ANSWERED.value:
+            raise ComplaintError("survey_not_open")
+        existing = session.execute(
+            select(SurveyResponse).where(SurveyResponse.complaint_id == complaint_id)
+        ).scalar_one_or_none()
+        if existing is not None:
+            raise ComplaintError("survey_already_answered")
+        response = SurveyResponse(
+            complaint_id=complaint_id, procedure=procedure, timeliness=timeliness, created_at=now
+        )
+        session.add(response)
+    return response
+
+
+def _load_for_update(session: Session, complaint_id: int, version: int) -> Complaint:
+    """The complaint as the actor saw it, or StaleComplaint if it changed since."""
+    statement = select(Complaint).where(Complaint.id == complaint_id)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    complaint = session.execute(statement).scalar_one_or_none()
+    if complaint is None:
+        raise ComplaintError("not_found")
+    if complaint.version != version:
+        raise StaleComplaint()
+    return complaint
+
+
+# --------------------------------------------------------------------------------------------
+# Mail delivery bookkeeping (the sending itself is in complaints.mail)
+
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def pending_notifications(session: Session, now: datetime, limit: int = 50) -> list[int]:
+    """Ids of emails due for a (re)try, including ones a crashed sender left half-done."""
+    stale = now - CLAIM_TIMEOUT
+    rows = session.execute(
+        select(Notification.id)
+        .where(
+            ((Notification.status == "pending") & (Notification.next_attempt_at <= now))
+            | ((Notification.status == "sending") & (Notification.next_attempt_at <= stale))
+        )
+        .order_by(Notification.id)
+        .limit(limit)
+    ).scalars()
+    ids = list(rows)
+    session.commit()
+    return ids
+
+
+def claim_notification(
+    session: Session, notification_id: int, now: datetime
+) -> Notification | None:
+    """Take an email for sending so that two senders never send it twice."""
+    stale = now - CLAIM_TIMEOUT
+    with write_transaction(session):
+        claimed = session.execute(
+            update(Notification)
+            .where(
+                Notification.id == notification_id,
+                ((Notification.status == "pending") & (Notification.next_attempt_at <= now))
+                | ((Notification.status == "sending") & (Notification.next_attempt_at <= stale)),
+            )
+            .values(status="sending", next_attempt_at=now)
+        ).rowcount
+    return session.get(Notification, notification_id) if claimed else None
+
+
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+
+
+def record_delivery(
+    session: Session, notification_id: int, *, error: str | None, now: datetime
+) -> Notification:
+    """Mark an email sent, or schedule a retry; after the last retry it is failed for staff."""
+    with write_transaction(session):
+        notification = session.get(Notification, notification_id)
+        notification.attempts += 1
+        if error is None:
+            notification.status = "sent"
+            notification.sent_at = now
+            notification.last_error = None
+        else:
+            notification.last_error = error[:2000]
+            if notification.attempts > len(RETRY_DELAYS):
+                notification.status = "failed"
+            else:
+                notification.status = "pending"
+                notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
+    return notification
+
+
+def utcnow() -> datetime:
+    """The current time for entry points; rules receive it as `now`."""
+    return datetime.now(UTC)
+
+
+__all__ = [
+    "Akimat",
+    "Applicant",
+    "AttachmentFile",
+    "ComplaintError",
+    "Filed",
+    "NewComplaint",
+    "StaleComplaint",
+    "answer_survey",
+    "claim_notification",
+    "file_complaint",
+    "find_for_applicant",
+    "pending_notifications",
+    "record_delivery",
+    "utcnow",
+    "withdraw",
+]
