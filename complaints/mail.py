@@ -51,8 +51,9 @@ def build_message(config: dict[str, Any], notification: Notification) -> EmailMe
     message["Date"] = formatdate(localtime=False)
     domain = parseaddr(config["MAIL_FROM"])[1].rsplit("@", 1)[-1] or "qyzmet.local"
     message["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain=domain)
-    message["Content-Language"] = notification.language
     message.set_content(notification.body, charset="utf-8")
+    # After set_content, which clears every Content-* header.
+    message["Content-Language"] = notification.language
     return message
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
@@ -26,13 +27,27 @@ BODY_KIND_ORDER = (
 )
 
 
+_LOADED: dict[str, tuple[tuple[int, int], Content]] = {}
+
+
+def _stamp(root: Path) -> tuple[int, int]:
+    """How many content files there are and the newest change: enough to notice an edit."""
+    times = [path.stat().st_mtime_ns for path in root.rglob("*.yaml")]
+    return len(times), max(times, default=0)
+
+
 def get_content() -> Content:
-    """The content, loaded once per app; `guide check` reports problems before it gets here."""
-    cached = current_app.extensions.get("guide_content")
-    if cached is None:
-        cached = load_content(current_app.config["GUIDE_CONTENT_ROOT"])  # type: ignore[arg-type]
-        current_app.extensions["guide_content"] = cached
-    return cached
+    """The content, loaded once per process and again only when a file changes.
+
+    `guide check` reports problems before content reaches the site.
+    """
+    root = Path(current_app.config["GUIDE_CONTENT_ROOT"]).resolve()
+    stamp = _stamp(root)
+    cached = _LOADED.get(str(root))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, load_content(root))
+        _LOADED[str(root)] = cached
+    return cached[1]
 
 
 def lang_content() -> LanguageContent:

@@ -8,11 +8,29 @@ from typing import Any
 
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket
 
 from qyzmet import errors, i18n, navigation, security, templating
 from qyzmet.config import PROJECT_ROOT, from_environment
 from qyzmet.extensions import babel, csrf, db, limiter, migrate
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app in the process (tests build many apps)."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self._store.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_BYTECODE = _MemoryBytecodeCache()
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -39,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             ),
         ]
     )
+    app.jinja_env.bytecode_cache = _TEMPLATE_BYTECODE
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -152,6 +152,14 @@ def pick(ids: list[str], mapping: dict[str, Any]) -> list[Any]:
     return [mapping[key] for key in ids]
 
 
+def optgroups(choices: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Select choices grouped by their optgroup, in the order they were given."""
+    groups: dict[str, list[Any]] = {}
+    for choice in choices or []:
+        groups.setdefault(choice.optgroup or "", []).append(choice)
+    return list(groups.items())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         duration=duration,
@@ -162,4 +170,5 @@ def init_app(app: Flask) -> None:
         phone_link=phone_link,
         paragraphs=paragraphs,
         pick=pick,
+        optgroups=optgroups,
     )

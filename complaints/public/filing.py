@@ -6,6 +6,7 @@ from flask import abort, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
+from wtforms.fields.choices import SelectChoice
 
 from complaints import directory, services
 from complaints.attachments import MAX_FILES, check_uploads
@@ -31,13 +32,18 @@ FILING_LIMIT = "5/minute;40/hour"
 
 
 def _with_choices(form: ComplaintForm, lang: str) -> ComplaintForm:
-    def as_dict(groups):
-        return {group.label: [(c.value, c.label) for c in group.choices] for group in groups}
-
-    form.akimat.choices = as_dict(directory.akimat_groups(lang))
-    form.service.choices = as_dict(directory.service_groups(lang))
-    form.office.choices = as_dict(directory.office_groups(lang))
+    form.akimat.choices = as_choices(directory.akimat_groups(lang))
+    form.service.choices = as_choices(directory.service_groups(lang))
+    form.office.choices = as_choices(directory.office_groups(lang))
     return form
+
+
+def as_choices(groups: list[directory.ChoiceGroup]) -> list[SelectChoice]:
+    return [
+        SelectChoice(choice.value, choice.label, optgroup=group.label)
+        for group in groups
+        for choice in group.choices
+    ]
 
 
 class CouponForm(FlaskForm):

@@ -28,6 +28,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from complaints.domain.access_code import InvalidAccessCode, normalise_access_code
@@ -53,20 +54,11 @@ def clean_line(value: str | None) -> str | None:
 
 
 class GroupedSelectField(SelectField):
-    """A select whose choices come in optgroups (akimats by region); rendered by our macro."""
+    """A select whose choices carry optgroups (akimats by region); rendered by our macro."""
 
     def pre_validate(self, form) -> None:
-        values = {value for value, _label in self._flat_choices()}
-        if self.data not in values:
+        if self.data not in {choice.value for choice in self.choices or []}:
             raise ValidationError(_l("Choose one of the options in the list"))
-
-    def _flat_choices(self):
-        choices = self.choices or []
-        if isinstance(choices, dict):
-            for group in choices.values():
-                yield from group
-        else:
-            yield from choices
 
 
 class ComplaintForm(FlaskForm):
@@ -160,7 +152,7 @@ class ComplaintForm(FlaskForm):
     )
     reply_channel = RadioField(
         _l("How do you want to receive the answer?"),
-        choices=[("email", _l("By email")), ("post", _l("By post"))],
+        choices=[SelectChoice("email", _l("By email")), SelectChoice("post", _l("By post"))],
         validators=[InputRequired(message=_l("Choose how you want to receive the answer"))],
         widget=GovRadioInput(),
     )
@@ -201,13 +193,19 @@ class ComplaintForm(FlaskForm):
                     _l("Enter a Kazakhstan phone number like 8 701 123 45 67")
                 ) from None
 
-    def validate_email(self, field) -> None:
-        if self.reply_channel.data == "email" and not field.data:
-            raise ValidationError(_l("Enter your email address to receive the answer by email"))
-
-    def validate_address(self, field) -> None:
-        if self.reply_channel.data == "post" and not field.data:
-            raise ValidationError(_l("Enter your postal address to receive the answer by post"))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends a field's own checks when it is empty, so needs that depend on
+        # another field (the reply channel) are checked here, after every field.
+        reply = self.reply_channel.data
+        if reply == "email" and not self.email.data and not self.email.errors:
+            self.email.errors.append(_l("Enter your email address to receive the answer by email"))
+            valid = False
+        if reply == "post" and not self.address.data and not self.address.errors:
+            message = _l("Enter your postal address to receive the answer by post")
+            self.address.errors.append(message)
+            valid = False
+        return valid
 
     def validate_submission_token(self, field) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", field.data or ""):
@@ -272,9 +270,9 @@ class WithdrawForm(FlaskForm):
 
 
 SURVEY_CHOICES = [
-    ("satisfied", _l("Satisfied")),
-    ("partly_satisfied", _l("Partly satisfied")),
-    ("not_satisfied", _l("Not satisfied")),
+    SelectChoice("satisfied", _l("Satisfied")),
+    SelectChoice("partly_satisfied", _l("Partly satisfied")),
+    SelectChoice("not_satisfied", _l("Not satisfied")),
 ]
 
 

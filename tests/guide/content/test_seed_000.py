@@ -150,6 +150,16 @@ def test_seed_000_asks_for_seven_documents_four_of_them_conditional(content, lan
     items = [item for group in groups for item in group.items]
     assert len(items) == 7
     assert sum(1 for item in items if item.condition) == 4
+    # Paragraph 12 numbers five subparagraphs; 2) and 4) each name two documents.
+    assert [item.number for item in items] == ["1)", "2)", "2)", "3)", "4)", "4)", "5)"]
+    assert all(item.form is None for item in items)  # the act never says original or copy
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_seed_000_hours_say_nothing_about_holidays_because_the_act_does_not(content, lang):
+    assert _service(content, lang).channel("provider").hours.closed_on_holidays is None
+    for body in _seed_bodies(content, lang):
+        assert body.hours is None or body.hours.closed_on_holidays is None, body.id
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -177,6 +187,13 @@ def test_seed_000_quality_table_has_five_groups_and_twelve_rows(content, lang):
     indicators = [i for group in table.groups for i in group.indicators]
     rows = {i.number: (i.normative, i.target, i.current) for i in indicators}
     assert len(rows) == 12
+    assert table.columns is not None
+    if lang == "kk":  # the act's own three column headings, word for word
+        assert (table.columns.normative, table.columns.target, table.columns.current) == (
+            "Көрсеткіштің нормативтік мәні",
+            "Көрсеткіштің келесі жылдағы нысаналы мәні",
+            "Көрсеткіштің есепті жылдағы ағымдағы мәні",
+        )
     assert rows["3.2"] == (5, 10, 5)
     assert rows["4.1"] == (2, 0, 2)
     assert rows["4.2"] == (100, 100, 90)

@@ -83,6 +83,9 @@ def test_seed_001_keeps_department_and_centre_contacts_as_printed(content, lang)
 
 def test_seed_001_departments_open_nine_to_six_with_a_lunch_hour(content, lang):
     hours = content[lang].bodies["tekeli-employment-department"].hours
+    # Appendix 1 says "демалыс және мереке күндерін қоспағанда": closed on holidays is stated.
+    assert hours.closed_on_holidays is True
+    assert service(content, lang).channel("provider").hours.closed_on_holidays is True
     rule = hours.rule_for(0)
     assert [r.days for r in hours.rules] == [["mon", "tue", "wed", "thu", "fri"]]
     assert (rule.open.isoformat("minutes"), rule.close.isoformat("minutes")) == ("09:00", "18:00")
@@ -105,8 +108,18 @@ def test_seed_001_service_has_two_channels_served_by_19_departments_and_33_centr
     assert len(s.channel("provider").bodies) == 19
     assert len(s.channel("psc").bodies) == 33
     assert s.provider_bodies == s.channel("provider").bodies
-    assert s.form == "paper" and s.cost.free
+    assert s.form == "paper" and s.cost.free is True  # paragraph 5: "тегін көрсетіледі"
     assert s.complaints.akimats == ["almaty-oblast-akimat"]
+
+
+def test_seed_001_complaint_paragraphs_hold_only_what_the_act_says(content, lang):
+    complaints = service(content, lang).complaints
+    # One paragraph: the act sets no procedure, and its paragraph 18 on responsibility. The
+    # routing to the oblast akimat is Qyzmet's (the akimats list), not a sentence of the act.
+    assert len(complaints.paragraphs) == 1
+    assert "18" in complaints.paragraphs[0]
+    assert not any("Qyzmet" in paragraph for paragraph in complaints.paragraphs)
+    assert complaints.review_time is None and complaints.receipt is None
 
 
 def test_seed_001_lists_two_documents_per_channel(content, lang):

@@ -31,7 +31,8 @@ def test_seed_002_lists_one_department_two_psc_offices_and_one_akimat(content, l
 def test_seed_002_akimat_has_a_code_and_the_signing_akim_but_no_contacts(content, lang):
     akimat = content[lang].bodies["aktogay-district-akimat"]
     assert akimat.code == "AKTG"
-    assert akimat.head == "C. Әбеуова"  # as printed, with the scan's Latin "C"
+    # Printed "C. Әбеуова" with a Latin "C"; written with the Cyrillic "С" (same glyph).
+    assert akimat.head == "\u0421. Әбеуова"
     assert akimat.address is None and akimat.phones == [] and akimat.emails == []
 
 
@@ -66,7 +67,7 @@ def test_seed_002_has_six_legal_acts_and_four_channels(service):
     assert len(service.legal_basis) == 6
     assert [channel.kind for channel in service.channels] == ["provider", "psc", "portal", "mobile"]
     assert service.form == "partly_automated"
-    assert service.cost.free
+    assert service.cost.free is True  # paragraph 10: "тегін көрсетіледі"
 
 
 def test_seed_002_deadline_is_thirty_calendar_days_with_waits_of_15_and_20_minutes(service):
@@ -87,7 +88,13 @@ def test_seed_002_hours_are_nine_to_six_at_the_department_and_nine_to_eight_at_t
     psc = service.channel("psc").hours.rules
     assert len(psc) == 1 and psc[0].days[-1] == "sat" and psc[0].breaks == []
     assert (psc[0].open.hour, psc[0].close.hour) == (9, 20)
-    assert service.channel("portal").hours.around_the_clock
+    portal = service.channel("portal").hours
+    assert portal.around_the_clock
+    # Paragraph 11 excludes holidays at the department and the centre; for the portal it says
+    # only "тәулік бойы", so nothing is claimed about holidays there.
+    assert service.channel("provider").hours.closed_on_holidays is True
+    assert service.channel("psc").hours.closed_on_holidays is True
+    assert portal.closed_on_holidays is None
 
 
 def test_seed_002_lists_thirteen_documents_for_the_offices_and_two_on_the_portal(service):
@@ -120,10 +127,16 @@ def test_seed_002_process_has_four_actors_and_three_tables_of_eight_actions(serv
         ("main", "main", 8),
         ("alternative", "alternative", 8),
     ]
-    durations = [(s.duration.value, s.duration.unit) for s in process.paths[0].steps]
-    assert durations[0] == (20, "minutes")
-    assert durations[3] == (1, "hours")
-    assert durations[4] == (25, "calendar_days")
+    steps = process.paths[0].steps
+    assert (steps[0].duration.value, steps[0].duration.unit) == (20, "minutes")
+    assert (steps[3].duration.value, steps[3].duration.unit) == (1, "hours")
+    assert (steps[4].duration.value, steps[4].duration.unit) == (25, "calendar_days")
+    assert [(s.duration.value, s.duration.unit) for s in steps[5:]] == [(1, "working_days")] * 3
+    # Actions 2 and 3 are printed with how often, not how long ("1 жұмыс күнінде 3 рет", ...).
+    assert [s.duration for s in steps[1:3]] == [None, None]
+    assert all("1" in s.frequency for s in steps[1:3])
+    # "Келесі іс-әрекеттің нөмірі": 2 3 4 5 and (one cell lost) 6 7 9; 7 and 8 left open.
+    assert [s.next for s in steps] == [["2"], ["3"], ["4"], ["5"], ["6"], ["7"], [], []]
 
 
 def test_seed_002_receipts_results_and_stages(service):

@@ -58,9 +58,19 @@ def test_seed_003_branch_phones_and_addresses_are_as_printed(content, lang):
         or "Шанырак-2" in bodies["almaty-psc-alatau"].address
     )
     assert "20.00" in bodies["almaty-psc-turksib"].hours.note
-    department_notes = " ".join(bodies["almaty-housing-department"].notes)
-    for phone in ("380-04-99", "380-04-85", "380-05-10", "380-05-30"):
-        assert phone in department_notes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_seed_003_gives_the_housing_department_its_2013_contacts_as_fields(content, lang):
+    department = content[lang].bodies["almaty-housing-department"]
+    assert department.kind == "department"
+    # Appendix 1 (address, phone, hours) and paragraph 11, 5) (the enquiry office's phones).
+    assert department.phones == ["380-04-99", "380-04-85", "380-05-10", "380-05-30"]
+    assert "215" in department.address
+    # No weekdays in the act: the hours are words only, never rules.
+    assert department.hours.rules == [] and "18.00" in department.hours.note
+    assert "13.00" in department.hours.note
+    assert any("2013" in note and "2/512" in note for note in department.notes)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -138,6 +148,9 @@ def test_seed_003_has_one_form_a_two_question_survey_and_19_definitions(content,
 def test_seed_003_complaints_go_to_the_almaty_city_akimat(content, lang):
     svc = service(content, lang)
     assert svc.complaints.akimats == ["almaty-city-akimat"]
+    # The act sets no complaint procedure; the page says so and nothing else in its name.
+    assert len(svc.complaints.paragraphs) == 1
+    assert svc.cost.free is None  # the act says nothing about cost
     information = next(s for s in svc.sections if s.id == "information")
     assert len(information.items) == 5
     assert "1414" in information.items[3].text

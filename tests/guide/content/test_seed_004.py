@@ -41,7 +41,10 @@ def test_seed_004_lists_one_department_one_state_corporation_and_one_akimat(cont
 def test_seed_004_bodies_carry_no_contacts_because_the_act_gives_none(content, lang):
     for body in _seed_bodies(content, lang):
         if body.id == "almaty-housing-department":
-            continue  # seed 003 adds its contacts in notes, not in these fields
+            # Its contacts are the 2013 ones of seed 003, and a note says so.
+            assert "003_6865e030d98c1b75.txt" in body.seeds
+            assert any("2013" in note and "2018" in note for note in body.notes)
+            continue
         assert body.address is None
         assert body.phones == [] and body.emails == [] and body.websites == []
         assert body.hours is None
@@ -80,6 +83,9 @@ def test_each_service_is_provided_by_the_housing_department_and_complaints_go_to
     assert service.region == "almaty-city"
     assert service.provider_bodies == ["almaty-housing-department"]
     assert service.complaints.akimats == ["almaty-city-akimat"]
+    assert len(service.complaints.paragraphs) == 1
+    assert service.cost.free is None  # the regulations say nothing about cost
+    assert {path.kind for path in service.process.paths} == {"main"}
     assert service.forms == []
     assert service.quality_indicators is None
     assert service.survey is None

@@ -1,0 +1,246 @@
+"""Bad input gets a clear message in the page's language, changes nothing and never a 500."""
+
+import io
+
+import pytest
+from helpers import VALID, Applicant, text_of
+
+from complaints.models import Attachment, Complaint, ComplaintEvent, Notification
+from qyzmet.extensions import db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
+
+
+def assert_nothing_stored(app, tmp_path):
+    with app.app_context():
+        for model in (Complaint, ComplaintEvent, Attachment, Notification):
+            assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0
+    uploads = tmp_path / "attachments"
+    assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def error_messages(response) -> list[str]:
+    soup = page_any(response)
+    return [" ".join(li.text.split()) for li in soup.select(".govuk-error-summary__list li")]
+
+
+def page_any(response):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+REQUIRED = {
+    "akimat": ("Тізімдегі нұсқалардың бірін таңдаңыз", "Выберите один из вариантов списка"),
+    "subject": ("Шағымның тақырыбын жазыңыз", "Укажите тему жалобы"),
+    "text": ("Не болғанын сипаттаңыз", "Опишите, что произошло"),
+    "full_name": ("Тегіңізді, атыңызды, әкеңіздің атын жазыңыз", "Укажите фамилию, имя и отчество"),
+    "reply_channel": (
+        "Жауапты қалай алатыныңызды таңдаңыз",
+        "Выберите, как вы хотите получить ответ",
+    ),
+    "consent": (
+        "Дербес деректеріңізді өңдеуге келісім беруіңіз керек",
+        "Необходимо дать согласие на обработку персональных данных",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("field", sorted(REQUIRED))
+def test_every_required_field_left_empty_is_named_in_the_error_summary(
+    app, client, tmp_path, lang, field
+):
+    response = Applicant(client, lang).file(**{field: ""})
+    assert response.status_code == 400
+    expected = REQUIRED[field][0 if lang == "kk" else 1]
+    assert expected in error_messages(response)
+    soup = page_any(response)
+    link = soup.select_one(f'.govuk-error-summary__list a[href="#{field}"]')
+    assert link is not None, f"no error link to #{field}"
+    assert soup.select_one(f"#{field}") is not None or soup.select_one(f'[name="{field}"]')
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_an_entirely_empty_form_lists_every_problem_in_russian(app, client, tmp_path):
+    applicant = Applicant(client, "ru")
+    response = client.post("/ru/complaints/new/", data=applicant.form())
+    assert response.status_code == 400
+    assert len(error_messages(response)) >= 6
+    assert page_any(response).title.text.startswith("Ошибка:")
+    assert_nothing_stored(app, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("field", "length", "message"),
+    [
+        ("subject", 201, "Тақырып 200 таңбадан аспауы керек"),
+        ("text", 10_001, "Сипаттама 10 000 таңбадан аспауы керек"),
+        ("full_name", 201, "Аты-жөні 200 таңбадан аспауы керек"),
+        ("address", 501, "Мекенжай 500 таңбадан аспауы керек"),
+        ("email", 255, "Электрондық пошта мекенжайын name@example.kz түрінде жазыңыз"),
+        ("phone", 41, "Телефон нөмірін 8 701 123 45 67 түрінде жазыңыз"),
+    ],
+)
+def test_every_field_that_is_too_long_is_refused(app, client, tmp_path, field, length, message):
+    response = Applicant(client, "kk").file(**{field: "а" * length})
+    assert response.status_code == 400
+    assert message in error_messages(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_an_iin_with_a_wrong_check_digit_is_refused(app, client, tmp_path):
+    response = Applicant(client, "ru").file(iin="900101300001")
+    assert "Укажите правильный ИИН: 12 цифр с верной контрольной цифрой" in error_messages(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_a_valid_iin_is_accepted_and_stored_without_spaces(app, client):
+    from complaints.domain.iin import iin_check_digit
+
+    first = "90010130000"
+    iin = first + str(iin_check_digit(first))
+    Applicant(client).file_ok(iin=f"{iin[:6]} {iin[6:]}")
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint.applicant_iin)).scalar_one() == iin
+
+
+def test_a_foreign_phone_number_is_refused(app, client, tmp_path):
+    response = Applicant(client, "kk").file(phone="+44 20 7946 0958")
+    assert "Қазақстандық телефон нөмірін 8 701 123 45 67 түрінде жазыңыз" in error_messages(
+        response
+    )
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_an_unknown_akimat_is_refused(app, client, tmp_path):
+    response = Applicant(client, "ru").file(akimat="no-such-akimat")
+    assert "Выберите один из вариантов списка" in error_messages(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_a_forged_service_or_office_is_refused(app, client, tmp_path):
+    response = Applicant(client, "ru").file(service="../../etc", office="<script>")
+    assert response.status_code == 400
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_replies_by_email_need_an_email_and_by_post_need_an_address(app, client, tmp_path):
+    applicant = Applicant(client, "ru")
+    by_email = applicant.file(email="")
+    assert "Укажите адрес электронной почты, чтобы получить ответ по почте" in error_messages(
+        by_email
+    )
+    by_post = applicant.file(reply_channel="post", address="")
+    assert "Укажите почтовый адрес, чтобы получить ответ по почте" in error_messages(by_post)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_a_missing_csrf_token_is_refused_with_a_clear_page(app, client, tmp_path):
+    tokens = Applicant(client, "kk").form()
+    del tokens["csrf_token"]
+    response = client.post("/kk/complaints/new/", data={**VALID, **tokens})
+    assert response.status_code == 400
+    assert "Нысанның мерзімі өтіп кетті" in text_of(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_a_forged_csrf_token_is_refused(app, client, tmp_path):
+    tokens = Applicant(client, "ru").form()
+    tokens["csrf_token"] = "forged." + tokens["csrf_token"][7:]
+    response = client.post("/ru/complaints/new/", data={**VALID, **tokens})
+    assert response.status_code == 400
+    assert "Срок действия формы истёк" in text_of(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_a_file_over_10_mb_is_refused(app, client, tmp_path):
+    big = PDF + b"0" * (10 * 1024 * 1024 + 1)
+    response = Applicant(client, "kk").file(files=[(io.BytesIO(big), "big.pdf")])
+    assert response.status_code == 400
+    assert "big.pdf файлы 10 МБ-тан үлкен" in error_messages(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_an_executable_renamed_pdf_is_refused(app, client, tmp_path):
+    response = Applicant(client, "ru").file(
+        files=[(io.BytesIO(ELF), "справка.pdf", "application/pdf")]
+    )
+    assert "Файл справка.pdf должен быть в формате PDF, JPEG или PNG" in error_messages(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_more_than_five_files_are_refused(app, client, tmp_path):
+    files = [(io.BytesIO(PDF), f"{n}.pdf") for n in range(6)]
+    response = Applicant(client, "ru").file(files=files)
+    assert "Прикрепите не более 5 файлов" in error_messages(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_a_path_in_the_file_name_never_reaches_the_disk(app, client, tmp_path):
+    Applicant(client).file_ok(files=[(io.BytesIO(PDF), "../../etc/passwd")])
+    with app.app_context():
+        attachment = db.session.execute(db.select(Attachment)).scalar_one()
+    assert attachment.original_name == "passwd.pdf"
+    stored = list((tmp_path / "attachments").iterdir())
+    assert [path.name for path in stored] == [attachment.stored_name]
+    assert not (tmp_path / "etc").exists()
+
+
+HOSTILE = "<script>alert(1)</script>'; DROP TABLE complaints; --"
+
+
+def test_script_and_sql_in_every_text_field_are_stored_as_text_and_shown_escaped(app, client):
+    applicant = Applicant(client, "ru")
+    number, code, receipt = applicant.file_ok(
+        subject=HOSTILE[:200], text=HOSTILE, full_name=HOSTILE, address=HOSTILE
+    )
+    html = receipt.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    location = applicant.track(number, code).headers["Location"]
+    tracked = client.get(location).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in tracked
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        assert complaint.text == HOSTILE
+        assert complaint.applicant_name == HOSTILE
+
+
+def test_script_in_a_refused_form_is_shown_back_escaped(client):
+    response = Applicant(client, "kk").file(subject="", text=HOSTILE)
+    html = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_the_honeypot_field_refuses_the_submission(app, client, tmp_path):
+    response = Applicant(client, "kk").file(website="http://spam.example")
+    assert response.status_code == 400
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_control_characters_are_removed_from_the_text(app, client):
+    Applicant(client).file_ok(text="Бірінші жол\x00\x07\nЕкінші жол")
+    with app.app_context():
+        assert (
+            db.session.execute(db.select(Complaint.text)).scalar_one() == "Бірінші жол\nЕкінші жол"
+        )
+
+
+def test_a_malformed_tracking_number_gets_a_message_not_an_error(client):
+    applicant = Applicant(client, "ru")
+    response = applicant.track("'; DROP TABLE complaints; --", "<script>")
+    assert response.status_code == 400
+    messages = error_messages(response)
+    assert "Укажите регистрационный номер в виде TRZ-2026-000042" in messages
+    assert "Укажите код доступа в виде K7Q2-9XRM-3B" in messages
+
+
+def test_an_upload_larger_than_the_whole_request_limit_gets_a_clear_page(app, client, tmp_path):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = Applicant(client, "ru").file(files=[(io.BytesIO(PDF * 100), "a.pdf")])
+    assert response.status_code == 413
+    assert "Файлы слишком большие" in text_of(response)
+    assert_nothing_stored(app, tmp_path)

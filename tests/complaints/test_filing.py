@@ -1,0 +1,180 @@
+"""Filing a complaint through the test client, in both languages."""
+
+import re
+from datetime import date
+
+import pytest
+from helpers import Applicant, page, text_of
+
+from complaints.models import Complaint, ComplaintEvent, Notification
+from qyzmet.extensions import db
+
+
+def complaints_in(app) -> list[Complaint]:
+    with app.app_context():
+        return list(db.session.execute(db.select(Complaint)).scalars())
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_guide_link_preselects_the_akimat_and_the_service(client, lang):
+    response = client.get(
+        f"/{lang}/complaints/new/?akimat=taraz-city-akimat&service=zhambyl-housing-registration-2008"
+    )
+    soup = page(response)
+    assert soup.html["lang"] == lang
+    assert soup.select_one("#akimat option[selected]")["value"] == "taraz-city-akimat"
+    assert (
+        soup.select_one("#service option[selected]")["value"] == "zhambyl-housing-registration-2008"
+    )
+
+
+def test_akimats_are_grouped_by_region(client):
+    soup = page(client.get("/ru/complaints/new/"))
+    groups = {
+        group["label"]: [o["value"] for o in group.select("option")]
+        for group in soup.select("#akimat optgroup")
+    }
+    assert "taraz-city-akimat" in groups["Жамбылская область"]
+    assert sum(len(values) for values in groups.values()) >= 11
+
+
+def test_an_unknown_akimat_in_the_link_is_not_preselected(client):
+    soup = page(client.get("/kk/complaints/new/?akimat=nowhere&service=nothing"))
+    assert soup.select_one("#akimat option[selected]") is None
+    assert soup.select_one("#service option[selected]") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "due_label"),
+    [
+        ("kk", "Шағым тіркелді", "Жауап берілетін мерзім"),
+        ("ru", "Жалоба зарегистрирована", "Срок ответа"),
+    ],
+)
+def test_filing_shows_a_receipt_with_number_code_dates_and_basis(
+    app, client, lang, heading, due_label
+):
+    number, code, response = Applicant(client, lang).file_ok()
+    assert re.fullmatch(r"TRZ-\d{4}-000001", number)
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}", code)
+    text = text_of(response)
+    assert heading in text
+    assert due_label in text
+    assert "25" in text and (
+        "«Мемлекеттік көрсетілетін қызметтер туралы»" in text
+        or "«О государственных услугах»" in text
+    )
+    assert "8-7262-454814" in text  # the Taraz akimat's phone from the guide's directory
+    assert response.headers["Cache-Control"] == "no-store"
+    (complaint,) = complaints_in(app)
+    assert complaint.registration_number == number
+    assert complaint.language == lang
+    assert complaint.channel == "web"
+    assert complaint.applicant_phone == "+77011234567"
+    assert complaint.status == "registered"
+    assert complaint.access_code_hash != code
+
+
+def test_the_receipt_says_who_accepted_it_and_offers_print_and_the_coupon(client):
+    _, _, response = Applicant(client, "ru").file_ok()
+    soup = page(response)
+    assert "Онлайн-сервис Qyzmet" in text_of(response)
+    assert soup.select_one("[data-qz-print]")
+    coupon = soup.select_one("form[action='/ru/complaints/coupon/']")
+    assert coupon.select_one("input[name=key]")["value"]
+
+
+def test_the_coupon_downloads_as_a_pdf_named_after_the_number(client):
+    number, _, response = Applicant(client, "kk").file_ok()
+    soup = page(response)
+    form = soup.select_one("form[action='/kk/complaints/coupon/']")
+    data = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+    pdf = client.post("/kk/complaints/coupon/", data=data)
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    assert f'filename="{number}.pdf"' in pdf.headers["Content-Disposition"]
+
+
+def test_the_coupon_needs_the_submission_key(client):
+    applicant = Applicant(client)
+    applicant.file_ok()
+    tokens = applicant.form()
+    response = client.post(
+        "/kk/complaints/coupon/", data={"csrf_token": tokens["csrf_token"], "key": "guess"}
+    )
+    assert response.status_code == 404
+
+
+def test_sending_the_same_form_twice_returns_the_first_receipt_and_creates_nothing(app, client):
+    applicant = Applicant(client)
+    tokens = applicant.form()
+    first = applicant.file(tokens)
+    second = applicant.file(tokens)
+    assert first.status_code == second.status_code == 200
+    number = re.search(r'id="registration-number">([^<]+)<', first.get_data(as_text=True)).group(1)
+    code = re.search(r'id="access-code">([^<]+)<', first.get_data(as_text=True)).group(1)
+    again = second.get_data(as_text=True)
+    assert number in again and code in again
+    assert "Бұл нысан бұрын жіберілген" in text_of(second)
+    assert len(complaints_in(app)) == 1
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(ComplaintEvent.id))) == 1
+        assert db.session.scalar(db.select(db.func.count(Notification.id))) == 1
+
+
+def test_the_same_form_changed_and_sent_again_is_a_new_complaint(app, client):
+    applicant = Applicant(client)
+    tokens = applicant.form()
+    applicant.file(tokens)
+    applicant.file(tokens, subject="Басқа тақырып")
+    numbers = sorted(c.registration_number for c in complaints_in(app))
+    assert [n[-6:] for n in numbers] == ["000001", "000002"]
+
+
+def test_numbers_are_sequential_per_akimat(app, client):
+    applicant = Applicant(client)
+    applicant.file_ok()
+    applicant.file_ok()
+    applicant.file_ok(akimat="baizak-district-akimat")
+    numbers = sorted(c.registration_number for c in complaints_in(app))
+    year = date.today().year
+    assert {n[:8] for n in numbers} >= {f"TRZ-{year}"}
+    assert sorted(n for n in numbers if n.startswith("TRZ")) == [
+        f"TRZ-{year}-000001",
+        f"TRZ-{year}-000002",
+    ]
+    assert [n for n in numbers if n.startswith("BZK")] == [f"BZK-{year}-000001"]
+
+
+def test_a_pdf_attachment_is_stored_outside_the_web_root_under_a_random_name(app, client, tmp_path):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    import io
+
+    _, _, response = Applicant(client).file_ok(
+        files=[(io.BytesIO(pdf), "анықтама.pdf", "application/pdf")]
+    )
+    assert "анықтама.pdf" in text_of(response)
+    (complaint,) = complaints_in(app)
+    with app.app_context():
+        complaint = db.session.get(Complaint, complaint.id)
+        (attachment,) = complaint.attachments
+        stored = tmp_path / "attachments" / attachment.stored_name
+        assert stored.read_bytes() == pdf
+        assert attachment.content_type == "application/pdf"
+        assert re.fullmatch(r"[0-9a-f]{32}", attachment.stored_name)
+    assert client.get(f"/static/{attachment.stored_name}").status_code == 404
+
+
+def test_the_receipt_email_goes_to_the_outbox_in_the_applicants_language(app, client, tmp_path):
+    number, code, _ = Applicant(client, "ru").file_ok()
+    (message,) = (tmp_path / "outbox").glob("*.eml")
+    text = message.read_bytes().decode()
+    import email
+
+    parsed = email.message_from_string(text)
+    assert parsed["To"] == "asan@example.kz"
+    subject = str(email.header.make_header(email.header.decode_header(parsed["Subject"])))
+    assert subject == f"Жалоба {number} зарегистрирована"
+    body = parsed.get_payload(decode=True).decode()
+    assert code in body and "Срок ответа" in body

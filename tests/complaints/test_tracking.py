@@ -1,0 +1,121 @@
+"""Tracking and withdrawing a complaint with the registration number and the access code."""
+
+import pytest
+from helpers import Applicant, hidden_fields, page, text_of
+
+from complaints.models import Complaint
+from qyzmet.extensions import db
+
+
+@pytest.mark.parametrize(
+    ("lang", "status_text"),
+    [("kk", "Тіркелді"), ("ru", "Зарегистрирована")],
+)
+def test_number_and_code_open_the_status_page_in_the_chosen_language(client, lang, status_text):
+    applicant = Applicant(client, "kk")
+    number, code, _ = applicant.file_ok()
+    response = applicant.track(number, code, lang=lang)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/{lang}/complaints/track/{number}/"
+    soup = page(client.get(response.headers["Location"]))
+    assert soup.html["lang"] == lang
+    assert soup.select_one("h1").text.strip() == status_text
+    text = text_of(client.get(response.headers["Location"]))
+    assert number in text
+
+
+def test_the_number_and_code_may_be_typed_loosely(client):
+    applicant = Applicant(client)
+    number, code, _ = applicant.file_ok()
+    loose_code = code.replace("-", " ").lower().replace("0", "o")
+    response = applicant.track(f"  {number.lower().replace('-', '–')} ", loose_code)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("wrong", ["wrong code", "unknown number"])
+def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(client, wrong):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    if wrong == "wrong code":
+        response = applicant.track(number, "AAAA-AAAA-AA")
+    else:
+        response = applicant.track(number[:-6] + "999999", code)
+    assert response.status_code == 400
+    assert "Жалоба с таким регистрационным номером и кодом доступа не найдена" in text_of(response)
+
+
+def test_the_status_page_needs_a_successful_lookup_first(client):
+    number, _, _ = Applicant(client).file_ok()
+    assert client.get(f"/kk/complaints/track/{number}/").status_code == 404
+
+
+def test_the_public_timeline_shows_registration_and_the_due_date(client):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    text = text_of(client.get(location))
+    assert "Жалоба получена и зарегистрирована" in text
+    assert "Срок ответа" in text
+    assert "Просрочена" not in text
+
+
+def test_an_overdue_complaint_says_so(app, client):
+    applicant = Applicant(client, "kk")
+    number, code, _ = applicant.file_ok()
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        complaint.due_on = complaint.registered_on.replace(year=complaint.registered_on.year - 1)
+        db.session.commit()
+    location = applicant.track(number, code).headers["Location"]
+    assert "Мерзімі өтті" in text_of(client.get(location))
+
+
+def test_the_applicant_withdraws_an_open_complaint(app, client):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    response = client.post(
+        f"/ru/complaints/track/{number}/withdraw/",
+        data={**tokens, "reason": "Вопрос решён", "confirm": "y"},
+    )
+    assert response.status_code == 302
+    text = text_of(client.get(location))
+    assert "Ваша жалоба отозвана." in text
+    assert "Отозвана заявителем" in text
+    assert "Вопрос решён" in text
+    assert "Отозвать жалобу" not in text
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        assert complaint.status == "withdrawn"
+        assert [e.action for e in complaint.events] == ["filed", "withdraw"]
+
+
+def test_withdrawal_needs_confirmation_and_changes_nothing_without_it(app, client):
+    applicant = Applicant(client, "kk")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    response = client.post(f"/kk/complaints/track/{number}/withdraw/", data=tokens)
+    assert response.status_code == 400
+    assert "кері қайтарып алғыңыз келетінін растаңыз" in text_of(response)
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
+
+
+def test_a_stale_withdrawal_is_refused_with_a_message(app, client):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        complaint.subject = complaint.subject + " "  # someone else saved it meanwhile
+        db.session.commit()
+    response = client.post(
+        f"/ru/complaints/track/{number}/withdraw/", data={**tokens, "confirm": "y"}
+    )
+    assert response.status_code == 302
+    assert "Пока вы читали, жалоба изменилась" in text_of(client.get(location))
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
