@@ -11,7 +11,8 @@ export FLASK_APP := qyzmet
 
 run: install $(MO_FILES)
 	$(BIN)/flask db upgrade
-	$(BIN)/flask guide check
+	$(BIN)/flask guide build --out instance/site
+	$(BIN)/flask staff demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install system-deps $(MO_FILES)

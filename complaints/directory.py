@@ -91,12 +91,37 @@ def body_name(body_id: str | None, lang: str) -> str | None:
     return body.name if body else body_id
 
 
-def akimats_in_region_of(akimat_id: str) -> list[str]:
-    """Akimats of the same oblast or city: what a regional supervisor oversees."""
+def akimats_in_region(region_id: str) -> list[str]:
+    """Akimats of an oblast or city (and its districts): what a regional supervisor oversees."""
     content = _content("kk")
-    region = content.top_region(content.body_regions[akimat_id])
+    if region_id not in content.regions:
+        return []
     return [
         body.id
         for body in content.akimats
-        if content.top_region(content.body_regions[body.id]) == region
+        if region_id in _lineage(content, content.body_regions[body.id])
     ]
+
+
+def all_akimat_ids() -> list[str]:
+    return [body.id for body in _content("kk").akimats]
+
+
+def top_region_of_akimat(akimat_id: str) -> str | None:
+    content = _content("kk")
+    region = content.body_regions.get(akimat_id)
+    return content.top_region(region) if region else None
+
+
+def region_choices(lang: str) -> list[Choice]:
+    """Regions that have akimats, for a supervisor's account."""
+    content = _content(lang)
+    used = {content.top_region(content.body_regions[body.id]) for body in content.akimats}
+    return [Choice(r.id, r.name) for r in content.catalogue.regions if r.id in used]
+
+
+def _lineage(content: LanguageContent, region_id: str) -> list[str]:
+    chain = [region_id]
+    while (parent := content.regions[chain[-1]].parent) is not None:
+        chain.append(parent)
+    return chain

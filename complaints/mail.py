@@ -42,6 +42,12 @@ class TemplateMessages:
             body = render_template(f"emails/{kind}.txt", **values)
         return " ".join(subject.split()), body.strip() + "\n"
 
+    def akimat_name(self, akimat_id: str, lang: str) -> str:
+        from complaints import directory
+
+        body = directory.akimat(akimat_id, lang)
+        return body.name if body else akimat_id
+
 
 def build_message(config: dict[str, Any], notification: Notification) -> EmailMessage:
     message = EmailMessage()

@@ -12,13 +12,14 @@ import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from complaints.domain.access_code import derive_access_code, hash_access_code, verify_access_code
 from complaints.domain.calendar import WorkingCalendar
@@ -30,8 +31,14 @@ from complaints.domain.numbering import (
 )
 from complaints.domain.workflow import (
     Action,
+    InvalidActionDetails,
+    Outcome,
     Role,
     State,
+    TransitionNotAllowed,
+    check_action_details,
+    is_open,
+    is_public_by_default,
     next_state,
 )
 from complaints.models import (
@@ -98,6 +105,8 @@ class Messages(Protocol):
     """Renders the applicant's emails (subject, body) in the complaint's language."""
 
     def render(self, kind: str, complaint: Complaint, **context: Any) -> tuple[str, str]: ...
+
+    def akimat_name(self, akimat_id: str, lang: str) -> str: ...
 
 
 @dataclass
@@ -459,6 +468,372 @@ def _load_for_update(session: Session, complaint_id: int, version: int) -> Compl
 
 
 # --------------------------------------------------------------------------------------------
+# Staff actions
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """What a staff member submitted with an action; which parts matter depends on it."""
+
+    note: str | None = None
+    public: bool | None = None
+    reason: str | None = None
+    outcome: str | None = None
+    answer: str | None = None
+    executor_id: int | None = None
+    new_due_on: date | None = None
+    forward_akimat: Akimat | None = None
+    forward_body: str | None = None
+
+
+ROLE_OF = {role.value: role for role in Role}
+EXECUTOR_ONLY_IF_ASSIGNED = {Action.START_REVIEW, Action.DRAFT_ANSWER}
+
+
+def take_action(
+    session: Session,
+    complaint_id: int,
+    *,
+    version: int,
+    actor: StaffUser,
+    scope: Sequence[str],
+    action: Action,
+    data: ActionInput,
+    now: datetime,
+    calendar: WorkingCalendar,
+    secret: bytes,
+    upload_root: Path,
+    messages: Messages,
+) -> Complaint:
+    """Apply one row of the workflow table, all or nothing, or say why not.
+
+    Raises ComplaintError("not_found") outside the actor's akimats, TransitionNotAllowed
+    when the table refuses, InvalidActionDetails when something required is missing, and
+    StaleComplaint when someone else acted first.
+    """
+    try:
+        with write_transaction(session):
+            complaint = _load_for_update(session, complaint_id, version)
+            if complaint.akimat_id not in scope:
+                raise ComplaintError("not_found")
+            state = State(complaint.status)
+            role = ROLE_OF[actor.role]
+            target = next_state(state, action, role)
+            if (
+                action in EXECUTOR_ONLY_IF_ASSIGNED
+                and role == Role.EXECUTOR
+                and complaint.executor_id != actor.id
+            ):
+                raise TransitionNotAllowed(state, action, role)
+            check_action_details(
+                action,
+                reason=data.reason,
+                outcome=Outcome(data.outcome) if data.outcome else None,
+                new_due_on=data.new_due_on,
+                current_due_on=complaint.due_on,
+            )
+            handler = _HANDLERS.get(action, _plain)
+            details, note, public = handler(
+                session,
+                complaint,
+                actor=actor,
+                data=data,
+                now=now,
+                calendar=calendar,
+                secret=secret,
+                upload_root=upload_root,
+                messages=messages,
+            )
+            complaint.status = target.value
+            complaint.updated_at = now
+            if not is_open(target) and complaint.closed_at is None:
+                complaint.closed_at = now
+            _event(
+                complaint,
+                now,
+                action.value,
+                actor=actor,
+                from_status=state.value,
+                to_status=target.value,
+                note=note,
+                public=public,
+                details=details,
+            )
+            session.flush()
+    except StaleDataError:
+        raise StaleComplaint() from None
+    return complaint
+
+
+def _public(data: ActionInput, action: Action) -> bool:
+    return data.public if data.public is not None else is_public_by_default(action)
+
+
+def _plain(session, complaint, *, actor, data, **_):
+    if data.note is not None and not data.note.strip():
+        raise InvalidActionDetails(Action.ADD_NOTE, "note", "a note is required")
+    return {}, (data.note or "").strip() or None, bool(data.public)
+
+
+def _add_note(session, complaint, *, data, **_):
+    if not (data.note or "").strip():
+        raise InvalidActionDetails(Action.ADD_NOTE, "note", "a note is required")
+    return {}, data.note.strip(), bool(data.public)
+
+
+def _assign(session, complaint, *, actor, data, **_):
+    executor = session.get(StaffUser, data.executor_id) if data.executor_id else None
+    if (
+        executor is None
+        or not executor.active
+        or executor.role != Role.EXECUTOR.value
+        or executor.akimat_id != complaint.akimat_id
+    ):
+        raise InvalidActionDetails(Action.ASSIGN, "executor_id", "choose an executor here")
+    complaint.executor_id = executor.id
+    details = {"executor_id": executor.id, "executor_name": executor.full_name}
+    return details, (data.note or "").strip() or None, False
+
+
+def _draft_answer(session, complaint, *, data, **_):
+    if not (data.answer or "").strip():
+        raise InvalidActionDetails(Action.DRAFT_ANSWER, "answer", "the answer text is required")
+    complaint.outcome = Outcome(data.outcome).value
+    complaint.answer = data.answer.strip()
+    return {"outcome": complaint.outcome}, (data.note or "").strip() or None, False
+
+
+def _return_draft(session, complaint, *, data, **_):
+    return {"outcome": complaint.outcome}, data.reason.strip(), False
+
+
+def _approve_answer(session, complaint, *, now, messages, **_):
+    if not complaint.answer or not complaint.outcome:
+        raise InvalidActionDetails(Action.APPROVE_ANSWER, "answer", "there is no drafted answer")
+    complaint.answered_at = now
+    session.flush()
+    _notify(session, complaint, "answer", messages, now, outcome=complaint.outcome)
+    return {"outcome": complaint.outcome}, complaint.answer, True
+
+
+def _extend(session, complaint, *, data, now, messages, **_):
+    previous = complaint.due_on
+    complaint.due_on = data.new_due_on
+    session.flush()
+    _notify(session, complaint, "extension", messages, now, reason=data.reason.strip())
+    details = {"previous_due_on": previous.isoformat(), "new_due_on": data.new_due_on.isoformat()}
+    return details, data.reason.strip(), _public(data, Action.EXTEND)
+
+
+def _leave_without_review(session, complaint, *, data, now, messages, **_):
+    session.flush()
+    _notify(session, complaint, "left_without_review", messages, now, reason=data.reason.strip())
+    return {}, data.reason.strip(), True
+
+
+def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_root, messages, **_):
+    """Send the complaint on: to another akimat in Qyzmet (a new number there) or outside."""
+    reason = (data.reason or "").strip() or None
+    if data.forward_akimat is not None:
+        target = data.forward_akimat
+        if target.id == complaint.akimat_id:
+            raise InvalidActionDetails(Action.FORWARD, "forward_akimat", "choose another akimat")
+        registered_on = registration_date(now, calendar)
+        year = registered_on.year
+        sequence = _next_sequence(session, target.code, year)
+        copy = Complaint(
+            registration_number=format_registration_number(target.code, year, sequence),
+            akimat_id=target.id,
+            akimat_code=target.code,
+            year=year,
+            sequence=sequence,
+            service_id=complaint.service_id,
+            office_id=complaint.office_id,
+            channel=complaint.channel,
+            language=complaint.language,
+            applicant_name=complaint.applicant_name,
+            applicant_name_folded=complaint.applicant_name_folded,
+            applicant_iin=complaint.applicant_iin,
+            applicant_phone=complaint.applicant_phone,
+            applicant_email=complaint.applicant_email,
+            applicant_address=complaint.applicant_address,
+            reply_channel=complaint.reply_channel,
+            subject=complaint.subject,
+            text=complaint.text,
+            received_at=now,
+            registered_on=registered_on,
+            due_on=due_date(registered_on, complaint.deadline_rule, calendar),
+            deadline_rule=complaint.deadline_rule,
+            status=State.REGISTERED.value,
+            # The applicant keeps one access code for the complaint wherever it travels.
+            access_code_hash=complaint.access_code_hash,
+            submission_token=None,
+            accepted_by_id=actor.id,
+            accepted_by_name=actor.full_name,
+            forwarded_from_id=complaint.id,
+            updated_at=now,
+        )
+        copies = _store_files(
+            upload_root,
+            [
+                AttachmentFile(
+                    a.original_name, a.content_type, (upload_root / a.stored_name).read_bytes()
+                )
+                for a in complaint.attachments
+            ],
+        )
+        for upload, name in copies:
+            copy.attachments.append(
+                Attachment(
+                    original_name=upload.name,
+                    stored_name=name,
+                    content_type=upload.content_type,
+                    size=len(upload.data),
+                    sha256=hashlib.sha256(upload.data).hexdigest(),
+                    uploaded_at=now,
+                )
+            )
+        _event(
+            copy,
+            now,
+            "forwarded_in",
+            actor=actor,
+            to_status=State.REGISTERED.value,
+            public=True,
+            details={
+                "from_number": complaint.registration_number,
+                "from_akimat_id": complaint.akimat_id,
+            },
+        )
+        session.add(copy)
+        session.flush()
+        complaint.forwarded_to_id = copy.id
+        details = {
+            "akimat_id": target.id,
+            "registration_number": copy.registration_number,
+        }
+        _notify(
+            session,
+            complaint,
+            "forwarding",
+            messages,
+            now,
+            target=messages.akimat_name(target.id, complaint.language),
+            new_number=copy.registration_number,
+            reason=reason,
+        )
+        return details, reason, True
+    body = (data.forward_body or "").strip()
+    if not body:
+        raise InvalidActionDetails(Action.FORWARD, "forward_body", "name a body or an akimat")
+    complaint.forwarded_to_body = body[:500]
+    session.flush()
+    _notify(
+        session, complaint, "forwarding", messages, now, target=body, new_number=None, reason=reason
+    )
+    return {"body": body[:500]}, reason, True
+
+
+_HANDLERS = {
+    Action.ASSIGN: _assign,
+    Action.REASSIGN: _assign,
+    Action.ADD_NOTE: _add_note,
+    Action.DRAFT_ANSWER: _draft_answer,
+    Action.RETURN_DRAFT: _return_draft,
+    Action.APPROVE_ANSWER: _approve_answer,
+    Action.EXTEND: _extend,
+    Action.FORWARD: _forward,
+    Action.LEAVE_WITHOUT_REVIEW: _leave_without_review,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Staff accounts
+
+
+class AccountError(Exception):
+    """An account change refused; `reason` picks the message."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def create_staff(
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    akimat_id: str | None,
+    region_id: str | None,
+    language: str,
+    password_hash: str,
+    now: datetime,
+) -> StaffUser:
+    email = email.strip().lower()
+    with write_transaction(session):
+        exists = session.execute(select(StaffUser.id).where(StaffUser.email == email)).first()
+        if exists:
+            raise AccountError("email_taken")
+        staff = StaffUser(
+            email=email,
+            full_name=full_name.strip(),
+            role=role,
+            akimat_id=akimat_id,
+            region_id=region_id,
+            language=language,
+            password_hash=password_hash,
+            active=True,
+            session_version=1,
+            created_at=now,
+        )
+        session.add(staff)
+    return staff
+
+
+def update_staff(
+    session: Session,
+    staff_id: int,
+    *,
+    admin: StaffUser,
+    scope: Sequence[str],
+    role: str | None = None,
+    active: bool | None = None,
+) -> StaffUser:
+    """An admin changes a colleague's role or disables the account (which signs them out)."""
+    with write_transaction(session):
+        staff = session.get(StaffUser, staff_id)
+        if staff is None or staff.akimat_id not in scope or staff.role == "supervisor":
+            raise AccountError("not_found")
+        if staff.id == admin.id:
+            raise AccountError("not_yourself")
+        if role is not None:
+            staff.role = role
+        if active is not None:
+            staff.active = active
+        staff.session_version += 1
+    return staff
+
+
+def set_password(session: Session, staff_id: int, password_hash: str) -> StaffUser:
+    """A new password ends every session of the account (the version moves on)."""
+    with write_transaction(session):
+        staff = session.get(StaffUser, staff_id)
+        staff.password_hash = password_hash
+        staff.session_version += 1
+    return staff
+
+
+def record_login(session: Session, staff_id: int, now: datetime, new_hash: str | None) -> None:
+    with write_transaction(session):
+        staff = session.get(StaffUser, staff_id)
+        staff.last_login_at = now
+        if new_hash:
+            staff.password_hash = new_hash
+
+
+# --------------------------------------------------------------------------------------------
 # Mail delivery bookkeeping (the sending itself is in complaints.mail)
 
 
@@ -535,19 +910,28 @@ def utcnow() -> datetime:
 
 
 __all__ = [
+    "AccountError",
+    "ActionInput",
     "Akimat",
     "Applicant",
     "AttachmentFile",
     "ComplaintError",
     "Filed",
+    "InvalidActionDetails",
     "NewComplaint",
     "StaleComplaint",
+    "TransitionNotAllowed",
     "answer_survey",
     "claim_notification",
+    "create_staff",
     "file_complaint",
     "find_for_applicant",
     "pending_notifications",
     "record_delivery",
+    "record_login",
+    "set_password",
+    "take_action",
+    "update_staff",
     "utcnow",
     "withdraw",
 ]

@@ -7,7 +7,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 
 from guide.loader import Content, LanguageContent, load_content
 from guide.schema import LANGUAGES, Body, Service
@@ -224,6 +232,15 @@ def akimats():
 @blueprint.get("/<lang:lang_code>/search/")
 def search():
     return render_template("guide/search.html")
+
+
+@blueprint.get("/pagefind/<path:filename>")
+def pagefind_asset(filename: str):
+    """The search index of the last `guide build`, so search works under `make run` too.
+
+    In production the web server serves the frozen site, index included (docs/deploy.md).
+    """
+    return send_from_directory(current_app.config["PAGEFIND_DIR"], filename)
 
 
 @blueprint.get("/404.html")

@@ -11,9 +11,9 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
 
-from qyzmet import errors, i18n, navigation, security, templating
+from qyzmet import database, errors, i18n, navigation, security, templating
 from qyzmet.config import PROJECT_ROOT, from_environment
-from qyzmet.extensions import babel, csrf, db, limiter, migrate
+from qyzmet.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 class _MemoryBytecodeCache(BytecodeCache):
@@ -64,8 +64,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.session_protection = "basic"
     limiter.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -74,13 +78,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     import complaints.models  # noqa: F401 - the tables must be known to Alembic and the app
     from complaints.public import blueprint as complaints_public_blueprint
+    from complaints.staff import blueprint as staff_blueprint
+    from complaints.staff import cli as staff_cli
     from guide import cli as guide_cli
     from guide.views import blueprint as guide_blueprint
 
     app.register_blueprint(guide_blueprint)
     app.register_blueprint(complaints_public_blueprint)
+    app.register_blueprint(staff_blueprint)
     WTFormsHelpers(app)
     app.cli.add_command(guide_cli.guide)
+    app.cli.add_command(staff_cli.staff)
 
     @app.get("/healthz")
     def healthz():

@@ -51,6 +51,7 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "PRODUCTION": production,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL"),
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "kk",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
@@ -58,6 +59,7 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "GUIDE_CONTENT_ROOT": os.environ.get("GUIDE_CONTENT_ROOT")
         or str(PROJECT_ROOT / "guide" / "content"),
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PAGEFIND_DIR": os.environ.get("PAGEFIND_DIR") or str(instance_path / "site" / "pagefind"),
         "UPLOAD_ROOT": os.environ.get("UPLOAD_ROOT") or str(instance_path / "attachments"),
         "OUTBOX_DIR": os.environ.get("OUTBOX_DIR") or str(instance_path / "outbox"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),

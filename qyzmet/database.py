@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from flask import Flask
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, scoped_session
@@ -20,26 +21,44 @@ from sqlalchemy.types import TypeDecorator
 WRITE_OPTION = "qyzmet_write"
 
 
-@event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, connection_record) -> None:
-    if not isinstance(dbapi_connection, sqlite3.Connection):
+def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
+    """WAL, foreign keys, a busy timeout, and our own BEGIN on every SQLite connection.
+
+    synchronous=FULL: a complaint whose number the applicant has seen survives a power cut,
+    not only a crash. The test suite may lower it; production keeps FULL.
+    """
+    if engine.dialect.name != "sqlite" or getattr(engine, "_qyzmet_configured", False):
         return
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # FULL: a complaint whose number the applicant has seen survives a power cut, not only a crash.
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+    engine._qyzmet_configured = True  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, connection_record: object) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-@event.listens_for(Engine, "begin")
-def _begin_sqlite(connection: Connection) -> None:
-    if connection.dialect.name != "sqlite":
-        return
-    immediate = connection.get_execution_options().get(WRITE_OPTION)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+SYNCHRONOUS_LEVELS = {"EXTRA", "FULL", "NORMAL", "OFF"}
+
+
+def init_app(app: Flask) -> None:
+    from qyzmet.extensions import db
+
+    synchronous = str(app.config.get("SQLITE_SYNCHRONOUS", "FULL")).upper()
+    if synchronous not in SYNCHRONOUS_LEVELS:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {sorted(SYNCHRONOUS_LEVELS)}")
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_sqlite(engine, synchronous)
 
 
 @contextmanager

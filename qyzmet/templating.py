@@ -161,6 +161,8 @@ def optgroups(choices: list[Any]) -> list[tuple[str, list[Any]]]:
 
 
 def init_app(app: Flask) -> None:
+    # Live view of the registered endpoints: templates link only to pages that exist.
+    app.jinja_env.globals["view_endpoints"] = app.view_functions
     app.jinja_env.filters.update(
         duration=duration,
         hours_lines=hours_lines,

@@ -89,3 +89,75 @@ class Applicant:
             f"/{lang}/complaints/track/",
             data={**tokens, "registration_number": number, "access_code": code},
         )
+
+
+def make_staff(
+    app,
+    role: str,
+    *,
+    akimat_id: str | None = "taraz-city-akimat",
+    email=None,
+    region_id: str | None = None,
+    password: str = "correct horse battery",
+    name=None,
+):
+    """A staff account created through the service, as `flask staff create` would."""
+    from complaints import services
+    from complaints.staff.auth import hash_password
+    from qyzmet.extensions import db
+
+    with app.app_context():
+        staff = services.create_staff(
+            db.session,
+            email=email or f"{role}.{akimat_id or region_id or 'all'}@example.kz",
+            full_name=name or f"{role.title()} {akimat_id or region_id}",
+            role=role,
+            akimat_id=None if role == "supervisor" else akimat_id,
+            region_id=region_id,
+            language="kk",
+            password_hash=hash_password(password),
+            now=services.utcnow(),
+        )
+        return staff.id
+
+
+class Staff:
+    """A signed-in staff member driving the back office through its own test client."""
+
+    def __init__(self, app, email: str, password: str = "correct horse battery", lang: str = "kk"):
+        self.app = app
+        self.client = app.test_client()
+        self.lang = lang
+        self.email = email
+        self.password = password
+
+    def login(self, password: str | None = None):
+        page_ = self.client.get(f"/{self.lang}/staff/login/")
+        tokens = hidden_fields(page_.get_data(as_text=True))
+        return self.client.post(
+            f"/{self.lang}/staff/login/",
+            data={**tokens, "email": self.email, "password": password or self.password},
+        )
+
+    def get(self, path: str):
+        return self.client.get(f"/{self.lang}/staff{path}")
+
+    def act(self, complaint_id: int, action: str, **fields):
+        """Submit an action form as the complaint page renders it (prefixed field names)."""
+        page_ = self.client.get(f"/{self.lang}/staff/complaints/{complaint_id}/")
+        soup = BeautifulSoup(page_.get_data(as_text=True), "html.parser")
+        form = soup.select_one(f"form[action$='/{complaint_id}/{action}/']")
+        data = {}
+        if form is not None:
+            data = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+        else:
+            # The page offers no such form: submit what a forged request would.
+            token = soup.select_one("input[name=csrf_token]") or soup.select_one(
+                "input[name$=csrf_token]"
+            )
+            data[f"{action}-csrf_token"] = token["value"] if token else ""
+            data[f"{action}-version"] = str(fields.pop("version", 1))
+        data.update({f"{action}-{key}": value for key, value in fields.items()})
+        return self.client.post(
+            f"/{self.lang}/staff/complaints/{complaint_id}/{action}/", data=data
+        )

@@ -274,6 +274,12 @@ def due_status(due_on: date, today: date, calendar: WorkingCalendar) -> DueStatu
     return DueStatus.LATER
 
 
+def due_soon_until(today: date, calendar: WorkingCalendar) -> date:
+    """The latest due date that `due_status` calls due soon today: for filtering in SQL."""
+    first_not_soon = calendar.add_working_days(today - timedelta(days=1), DUE_SOON_WORKING_DAYS + 1)
+    return first_not_soon - timedelta(days=1)
+
+
 def due_status_label(status: DueStatus, lang: str) -> str:
     """The Kazakh or Russian words for a due status."""
     _require_language(lang)

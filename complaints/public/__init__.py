@@ -9,4 +9,4 @@ blueprint = Blueprint(
     template_folder="../templates",
 )
 
-from complaints.public import filing, tracking  # noqa: E402, F401 - routes register on import
+from complaints.public import filing, statistics, tracking  # noqa: E402, F401 - routes register on import

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from complaints import services
+from complaints.domain.deadlines import registration_date
 from complaints.domain.numbering import format_registration_number
 from complaints.models import Complaint, ComplaintEvent, RegistrationCounter
 from complaints.web import messages, working_calendar
@@ -70,6 +71,11 @@ def file_many(worker: int, config: dict, start, results) -> None:
     """One process: build its own app, wait for the others, then file without pause."""
     try:
         app = create_app(config)
+        with app.app_context():
+            # Connect and fill the calendar's cache first, so that the barrier lets go of
+            # processes ready to contend for numbers rather than ones still starting up.
+            db.session.execute(select(1))
+            registration_date(NOW, working_calendar())
         start.wait(timeout=PATIENCE_SECONDS)
         numbers = [
             file_one(app, f"w{worker}-{i}").complaint.registration_number
@@ -105,11 +111,14 @@ def file_from_processes(app) -> list[str]:
         process.start()
     try:
         reports = [results.get(timeout=PATIENCE_SECONDS) for _ in workers]
+    except BaseException:
+        # Interrupted or timed out: stop the others now rather than wait for their filings.
+        for process in workers:
+            process.kill()
+        raise
     finally:
         for process in workers:
             process.join(timeout=PATIENCE_SECONDS)
-            if process.is_alive():
-                process.kill()
     failures = [error for _, _, error in reports if error]
     assert not failures, failures[0]
     return [number for _, numbers, _ in reports for number in numbers]

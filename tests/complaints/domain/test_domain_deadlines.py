@@ -260,3 +260,17 @@ def test_due_status_has_kazakh_and_russian_words():
     assert due_status_label(DueStatus.OVERDUE, "kk") == "Мерзімі өтіп кетті"
     with pytest.raises(ValueError, match="unsupported language"):
         due_status_label(DueStatus.LATER, "en")
+
+
+def test_the_due_soon_boundary_agrees_with_due_status_on_every_day_of_a_year():
+    from datetime import date, timedelta
+
+    from complaints.domain.calendar import WorkingCalendar
+    from complaints.domain.deadlines import DueStatus, due_soon_until, due_status
+
+    calendar = WorkingCalendar()
+    for offset in range(366):
+        today = date(2025, 1, 1) + timedelta(days=offset)
+        until = due_soon_until(today, calendar)
+        assert due_status(until, today, calendar) == DueStatus.DUE_SOON
+        assert due_status(until + timedelta(days=1), today, calendar) == DueStatus.LATER

@@ -1,0 +1,19 @@
+"""The akimat back office: staff sign in, work the queue, act on complaints, report."""
+
+from flask import Blueprint
+
+blueprint = Blueprint(
+    "staff",
+    __name__,
+    url_prefix="/<lang:lang_code>/staff",
+    template_folder="../templates",
+)
+
+from complaints.staff import (  # noqa: E402, F401 - routes register on import
+    accounts,
+    admin,
+    complaint,
+    queue,
+    registration,
+    reports,
+)

@@ -1,0 +1,94 @@
+"""Signing in and out, and changing one's own password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from complaints import services
+from complaints.models import StaffUser
+from complaints.staff import blueprint
+from complaints.staff.auth import (
+    SignedInStaff,
+    check_password,
+    current_staff,
+    hash_password,
+    needs_rehash,
+    staff_required,
+)
+from complaints.staff.forms import LoginForm, PasswordChangeForm
+from qyzmet.extensions import db, limiter
+from qyzmet.i18n import current_language
+
+
+def _failed(response) -> bool:
+    """Only failed sign-ins count against the limits; a success is a redirect."""
+    return response.status_code != 302
+
+
+def _email_key() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Follow `next` only within our own staff pages, never to another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(f"/{current_language()}/staff/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@blueprint.route("/login/", methods=["GET", "POST"])
+@limiter.limit("20/minute", methods=["POST"], deduct_when=_failed)
+@limiter.limit("5/15 minutes", methods=["POST"], key_func=_email_key, deduct_when=_failed)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        staff = db.session.execute(
+            db.select(StaffUser).where(StaffUser.email == email)
+        ).scalar_one_or_none()
+        if staff is not None and staff.active and check_password(staff, form.password.data):
+            new_hash = hash_password(form.password.data) if needs_rehash(staff) else None
+            services.record_login(db.session, staff.id, services.utcnow(), new_hash)
+            # A new session on sign-in: nothing from before (a planted cookie) carries over.
+            session.clear()
+            login_user(SignedInStaff(staff))
+            return redirect(_safe_next(request.args.get("next")) or url_for(".queue"))
+        form.password.errors = [_("The email address or the password is not right.")]
+        return render_template("staff/login.html", form=form), 400
+    status = 400 if request.method == "POST" else 200
+    return render_template("staff/login.html", form=form), status
+
+
+@blueprint.post("/logout/")
+@staff_required()
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for(".login"))
+
+
+@blueprint.route("/password/", methods=["GET", "POST"])
+@staff_required()
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        staff = current_staff()
+        if not check_password(staff, form.current_password.data):
+            form.current_password.errors = [_("The current password is not right.")]
+            return render_template("staff/password.html", form=form), 400
+        staff = services.set_password(db.session, staff.id, hash_password(form.new_password.data))
+        # This session stays signed in under the new version; every other one is signed out.
+        session.clear()
+        login_user(SignedInStaff(staff))
+        flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+        return redirect(url_for(".queue"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("staff/password.html", form=form), status

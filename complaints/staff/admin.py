@@ -1,0 +1,111 @@
+"""An akimat's administrator adds staff, changes their roles and disables accounts."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from complaints import directory, services
+from complaints.models import StaffUser
+from complaints.staff import blueprint
+from complaints.staff.auth import current_staff, hash_password, staff_required
+from complaints.staff.forms import ROLE_LABELS, StaffAccountForm, StaffChangeForm
+from qyzmet.extensions import db
+from qyzmet.i18n import current_language
+
+
+def _managed_akimat() -> str:
+    """The akimat whose staff this admin manages (a system admin picks one in the URL)."""
+    staff = current_staff()
+    if staff.akimat_id:
+        return staff.akimat_id
+    akimat_id = request.args.get("akimat") or request.form.get("akimat") or ""
+    if akimat_id not in g.staff_scope:
+        abort(404)
+    return akimat_id
+
+
+def _render(form: StaffAccountForm, status: int = 200):
+    akimat_id = _managed_akimat()
+    staff = (
+        db.session.execute(
+            select(StaffUser).where(StaffUser.akimat_id == akimat_id).order_by(StaffUser.full_name)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "staff/admin_staff.html",
+        form=form,
+        staff=staff,
+        akimat_id=akimat_id,
+        akimat_name=directory.body_name(akimat_id, current_language()),
+        role_labels=ROLE_LABELS,
+        change_form=StaffChangeForm(formdata=None),
+        me=current_staff(),
+    ), status
+
+
+@blueprint.get("/admin/staff/")
+@staff_required("admin")
+def admin_staff():
+    return _render(StaffAccountForm(formdata=None))
+
+
+@blueprint.post("/admin/staff/")
+@staff_required("admin")
+def admin_add_staff():
+    form = StaffAccountForm()
+    if not form.validate_on_submit():
+        return _render(form, status=400)
+    try:
+        services.create_staff(
+            db.session,
+            email=form.email.data,
+            full_name=form.full_name.data,
+            role=form.role.data,
+            # The akimat comes from the admin's account, never from the submitted form.
+            akimat_id=_managed_akimat(),
+            region_id=None,
+            language=form.language.data,
+            password_hash=hash_password(form.password.data),
+            now=services.utcnow(),
+        )
+    except services.AccountError:
+        form.email.errors = [_("An account with this email address already exists")]
+        return _render(form, status=400)
+    flash(_("%(name)s can now sign in.", name=form.full_name.data), "success")
+    return redirect(
+        url_for(
+            ".admin_staff",
+            **({"akimat": request.form["akimat"]} if "akimat" in request.form else {}),
+        )
+    )
+
+
+@blueprint.post("/admin/staff/<int:staff_id>/")
+@staff_required("admin")
+def admin_change_staff(staff_id: int):
+    form = StaffChangeForm()
+    if not form.validate_on_submit():
+        flash(_("Choose one of the roles in the list."), "error")
+        return redirect(url_for(".admin_staff"))
+    role = form.role.data or None
+    active = {"1": True, "0": False}.get(form.active.data or "")
+    try:
+        services.update_staff(
+            db.session,
+            staff_id,
+            admin=current_staff(),
+            scope=[_managed_akimat()],
+            role=role,
+            active=active,
+        )
+    except services.AccountError as error:
+        if error.reason == "not_yourself":
+            flash(_("You cannot change your own account here."), "error")
+            return redirect(url_for(".admin_staff"))
+        abort(404)
+    flash(_("The account has been updated."), "success")
+    return redirect(url_for(".admin_staff"))

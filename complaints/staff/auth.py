@@ -1,0 +1,118 @@
+"""Who the staff member is and what they may see: sessions, passwords, roles and scope.
+
+Flask-Login keeps the user id and a session version in the signed session cookie; changing a
+password bumps the version, which signs out every other session of that account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import UserMixin, current_user
+
+from complaints import directory
+from complaints.models import StaffUser
+from qyzmet.extensions import db, login_manager
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 128
+STAFF_ROLES = ("registrar", "head", "executor", "supervisor", "admin")
+
+def password_hasher() -> PasswordHasher:
+    """argon2id; argon2-cffi's defaults (RFC 9106's low-memory profile) unless configured.
+
+    The test suite configures a cheap profile: hashing is deliberately slow and tests hash a lot.
+    """
+    profile = current_app.config.get("ARGON2_PROFILE") or {}
+    key = tuple(sorted(profile.items()))
+    hasher = _HASHERS.get(key)
+    if hasher is None:
+        hasher = _HASHERS[key] = PasswordHasher(**profile)
+        _DUMMY_HASHES[key] = hasher.hash("not a real password")
+    return hasher
+
+
+_HASHERS: dict[tuple, PasswordHasher] = {}
+# Hashes to verify against when the email is unknown, so timing does not reveal accounts.
+_DUMMY_HASHES: dict[tuple, str] = {}
+
+
+class SignedInStaff(UserMixin):
+    """The Flask-Login view of a staff account, carrying its session version in the id."""
+
+    def __init__(self, staff: StaffUser) -> None:
+        self.staff = staff
+
+    def get_id(self) -> str:
+        return f"{self.staff.id}:{self.staff.session_version}"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.staff, name)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> SignedInStaff | None:
+    try:
+        staff_id, version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    staff = db.session.get(StaffUser, staff_id)
+    if staff is None or not staff.active or staff.session_version != version:
+        return None
+    return SignedInStaff(staff)
+
+
+def hash_password(password: str) -> str:
+    return password_hasher().hash(password)
+
+
+def check_password(staff: StaffUser | None, password: str) -> bool:
+    """Whether the password is right; verifies a dummy hash for unknown accounts."""
+    hasher = password_hasher()
+    dummy = _DUMMY_HASHES[tuple(sorted((current_app.config.get("ARGON2_PROFILE") or {}).items()))]
+    try:
+        matches = hasher.verify(staff.password_hash if staff else dummy, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return matches and staff is not None
+
+
+def needs_rehash(staff: StaffUser) -> bool:
+    return password_hasher().check_needs_rehash(staff.password_hash)
+
+
+def scope_of(staff: StaffUser) -> list[str]:
+    """The akimats whose complaints this person may see."""
+    if staff.role == "supervisor":
+        return directory.akimats_in_region(staff.region_id or "")
+    if staff.role == "admin" and staff.akimat_id is None:
+        return directory.all_akimat_ids()
+    return [staff.akimat_id] if staff.akimat_id else []
+
+
+def current_staff() -> StaffUser:
+    return current_user.staff
+
+
+def staff_required(*roles: str) -> Callable:
+    """Views for signed-in staff; with roles, only those roles (others get 404, not 403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return redirect(url_for("staff.login", next=request.full_path))
+            if roles and current_user.staff.role not in roles:
+                abort(404)
+            g.staff_scope = scope_of(current_user.staff)
+            return view(*args, **kwargs)
+
+        wrapped.staff_route = True  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

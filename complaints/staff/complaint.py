@@ -1,0 +1,272 @@
+"""One complaint: its text, files and history, and the actions the state and role allow."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, g, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from complaints import directory, services
+from complaints.domain.workflow import (
+    ACTION_LABELS,
+    Action,
+    InvalidActionDetails,
+    Role,
+    State,
+    TransitionNotAllowed,
+    allowed_actions,
+)
+from complaints.mail import schedule_delivery
+from complaints.models import Attachment, Complaint, Notification, StaffUser
+from complaints.public.filing import as_choices
+from complaints.staff import blueprint
+from complaints.staff.auth import current_staff, staff_required
+from complaints.staff.forms import (
+    AssignForm,
+    ConfirmForm,
+    DraftAnswerForm,
+    ExtendForm,
+    ForwardForm,
+    NoteForm,
+    ReasonForm,
+    outcome_choices,
+)
+from complaints.staff.queue import channel_label
+from complaints.web import (
+    complaint_due_status,
+    legal_basis,
+    messages,
+    outcome_label,
+    secret,
+    state_label,
+    timeline,
+    upload_root,
+    working_calendar,
+)
+from qyzmet.extensions import db
+from qyzmet.i18n import current_language
+
+FORMS = {
+    Action.ASSIGN: AssignForm,
+    Action.REASSIGN: AssignForm,
+    Action.START_REVIEW: ConfirmForm,
+    Action.ADD_NOTE: NoteForm,
+    Action.DRAFT_ANSWER: DraftAnswerForm,
+    Action.RETURN_DRAFT: ReasonForm,
+    Action.APPROVE_ANSWER: ConfirmForm,
+    Action.EXTEND: ExtendForm,
+    Action.FORWARD: ForwardForm,
+    Action.LEAVE_WITHOUT_REVIEW: ReasonForm,
+}
+
+
+def _complaint_in_scope(complaint_id: int) -> Complaint:
+    """The complaint if it belongs to the staff member's akimats; 404 otherwise, not 403."""
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is None or complaint.akimat_id not in g.staff_scope:
+        abort(404)
+    return complaint
+
+
+def _actions_for(complaint: Complaint) -> list[Action]:
+    staff = current_staff()
+    actions = allowed_actions(State(complaint.status), Role(staff.role))
+    if staff.role == Role.EXECUTOR.value and complaint.executor_id != staff.id:
+        actions = [a for a in actions if a not in services.EXECUTOR_ONLY_IF_ASSIGNED]
+    return actions
+
+
+def _form_for(action: Action, complaint: Complaint, formdata=None):
+    lang = current_language()
+    form = FORMS[action](formdata=formdata, version=str(complaint.version), prefix=action.value)
+    if isinstance(form, AssignForm):
+        executors = db.session.execute(
+            select(StaffUser.id, StaffUser.full_name)
+            .where(
+                StaffUser.akimat_id == complaint.akimat_id,
+                StaffUser.role == Role.EXECUTOR.value,
+                StaffUser.active.is_(True),
+            )
+            .order_by(StaffUser.full_name)
+        ).all()
+        form.executor_id.choices = [SelectChoice(staff_id, name) for staff_id, name in executors]
+    if isinstance(form, DraftAnswerForm):
+        form.outcome.choices = outcome_choices(lang)
+        if formdata is None and complaint.answer:
+            form.answer.data = complaint.answer
+            form.outcome.data = complaint.outcome
+    if isinstance(form, ForwardForm):
+        groups = directory.akimat_groups(lang)
+        form.forward_akimat.choices = [
+            choice for choice in as_choices(groups) if choice.value != complaint.akimat_id
+        ]
+    return form
+
+
+def _render(complaint: Complaint, failed: tuple[Action, object] | None = None, status: int = 200):
+    lang = current_language()
+    actions = _actions_for(complaint)
+    forms = {action: _form_for(action, complaint) for action in actions}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    failed_mail = (
+        db.session.execute(
+            select(Notification).where(
+                Notification.complaint_id == complaint.id, Notification.status == "failed"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    related = {
+        "from": db.session.get(Complaint, complaint.forwarded_from_id)
+        if complaint.forwarded_from_id
+        else None,
+        "to": db.session.get(Complaint, complaint.forwarded_to_id)
+        if complaint.forwarded_to_id
+        else None,
+    }
+    return render_template(
+        "staff/complaint.html",
+        complaint=complaint,
+        actions=actions,
+        forms=forms,
+        open_action=failed[0] if failed else None,
+        action_labels={action: ACTION_LABELS[action][lang] for action in Action},
+        state_label=state_label(complaint.status, lang),
+        outcome=outcome_label(complaint.outcome, lang),
+        due_status=complaint_due_status(complaint),
+        basis=legal_basis(complaint.deadline_rule, lang),
+        akimat_name=directory.body_name(complaint.akimat_id, lang),
+        service_title=directory.service_title(complaint.service_id, lang),
+        office_name=directory.body_name(complaint.office_id, lang),
+        channel=channel_label(complaint.channel),
+        entries=timeline(complaint, lang, public_only=False),
+        executor=db.session.get(StaffUser, complaint.executor_id)
+        if complaint.executor_id
+        else None,
+        failed_mail=failed_mail,
+        related=related,
+        in_scope=lambda other: other is not None and other.akimat_id in g.staff_scope,
+    ), status
+
+
+@blueprint.get("/complaints/<int:complaint_id>/")
+@staff_required()
+def complaint(complaint_id: int):
+    return _render(_complaint_in_scope(complaint_id))
+
+
+def _input_from(action: Action, form) -> services.ActionInput:
+    data = {name: field.data for name, field in form._fields.items()}
+    forward_akimat = None
+    if action == Action.FORWARD and data.get("forward_akimat"):
+        body = directory.akimat(data["forward_akimat"])
+        forward_akimat = services.Akimat(body.id, body.code) if body else None
+    return services.ActionInput(
+        note=data.get("note"),
+        public=data.get("public") if "public" in data else None,
+        reason=data.get("reason"),
+        outcome=data.get("outcome"),
+        answer=data.get("answer"),
+        executor_id=data.get("executor_id"),
+        new_due_on=data.get("new_due_on"),
+        forward_akimat=forward_akimat,
+        forward_body=data.get("forward_body"),
+    )
+
+
+FIELD_MESSAGES = {
+    "reason": lambda: _("Give the reason"),
+    "outcome": lambda: _("Choose the decision"),
+    "answer": lambda: _("Write the answer"),
+    "note": lambda: _("Write the note"),
+    "executor_id": lambda: _("Choose an executor of this akimat"),
+    "new_due_on": lambda: _("The new due date must be later than the current one"),
+    "forward_akimat": lambda: _("Choose another akimat"),
+    "forward_body": lambda: _("Choose an akimat or name another body"),
+}
+
+
+@blueprint.post("/complaints/<int:complaint_id>/<action_name>/")
+@staff_required("registrar", "head", "executor")
+def act(complaint_id: int, action_name: str):
+    complaint = _complaint_in_scope(complaint_id)
+    try:
+        action = Action(action_name)
+    except ValueError:
+        abort(404)
+    if action not in FORMS:
+        abort(404)
+    form = FORMS[action](prefix=action.value)
+    form = _refill_choices(form, action, complaint)
+    if not form.validate_on_submit():
+        return _render(complaint, failed=(action, form), status=400)
+    try:
+        services.take_action(
+            db.session,
+            complaint.id,
+            version=int(form.version.data),
+            actor=current_staff(),
+            scope=g.staff_scope,
+            action=action,
+            data=_input_from(action, form),
+            now=services.utcnow(),
+            calendar=working_calendar(),
+            secret=secret(),
+            upload_root=upload_root(),
+            messages=messages,
+        )
+    except services.StaleComplaint:
+        flash(
+            _(
+                "Someone else changed this complaint while you were working on it. "
+                "Nothing was saved: check its current state and try again."
+            ),
+            "error",
+        )
+        return redirect(url_for(".complaint", complaint_id=complaint_id))
+    except TransitionNotAllowed:
+        flash(_("This action is not allowed for this complaint now. Nothing was saved."), "error")
+        return redirect(url_for(".complaint", complaint_id=complaint_id))
+    except InvalidActionDetails as error:
+        field = getattr(form, error.field, None)
+        message = FIELD_MESSAGES.get(error.field, lambda: _("Check the form"))()
+        if field is not None:
+            field.errors = [message]
+        db.session.rollback()
+        complaint = _complaint_in_scope(complaint_id)
+        return _render(complaint, failed=(action, form), status=400)
+    except services.ComplaintError:
+        abort(404)
+    schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
+    flash(_("Done: %(action)s.", action=ACTION_LABELS[action][current_language()]), "success")
+    return redirect(url_for(".complaint", complaint_id=complaint_id))
+
+
+def _refill_choices(form, action: Action, complaint: Complaint):
+    """Give a submitted form its choices back (they are not in the request)."""
+    template = _form_for(action, complaint)
+    for name in ("executor_id", "outcome", "forward_akimat"):
+        if hasattr(form, name) and hasattr(template, name):
+            getattr(form, name).choices = getattr(template, name).choices
+    return form
+
+
+@blueprint.get("/complaints/<int:complaint_id>/attachments/<int:attachment_id>")
+@staff_required()
+def attachment(complaint_id: int, attachment_id: int):
+    complaint = _complaint_in_scope(complaint_id)
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.complaint_id != complaint.id:
+        abort(404)
+    response = send_file(
+        upload_root() / found.stored_name,
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.original_name,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,351 @@
+"""Forms of the back office. Each action form carries the complaint version it was drawn from."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from complaints.domain.workflow import OUTCOME_LABELS, Outcome
+from complaints.public.forms import ComplaintForm, GroupedSelectField, clean_line, clean_text
+from complaints.staff.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, STAFF_ROLES
+from qyzmet.forms import DateInputField
+
+ROLE_LABELS = {
+    "registrar": _l("Registrar"),
+    "head": _l("Head"),
+    "executor": _l("Executor"),
+    "supervisor": _l("Supervisor"),
+    "admin": _l("Administrator"),
+}
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(message=_l("Enter your email address")),
+            Length(max=254, message=_l("Enter an email address like name@example.kz")),
+        ],
+        widget=GovTextInput(),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(message=_l("Enter your password")),
+            Length(max=MAX_PASSWORD_LENGTH, message=_l("The password is too long")),
+        ],
+        widget=GovPasswordInput(),
+    )
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
+
+
+def _password_rules(form: FlaskForm, field: PasswordField) -> None:
+    if len(field.data or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            _l("The password must be at least %(count)s characters long", count=MIN_PASSWORD_LENGTH)
+        )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password"))],
+        widget=GovPasswordInput(),
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least 10 characters. A few unrelated words make a strong password."),
+        validators=[
+            DataRequired(message=_l("Enter a new password")),
+            _password_rules,
+            Length(max=MAX_PASSWORD_LENGTH, message=_l("The password is too long")),
+        ],
+        widget=GovPasswordInput(),
+    )
+    submit = SubmitField(_l("Change the password"), widget=GovSubmitInput())
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
+
+    def validate_version(self, field) -> None:
+        if not (field.data or "").isdigit():
+            raise ValidationError(_l("The page is out of date. Reload it and try again."))
+
+
+class ConfirmForm(VersionedForm):
+    """Actions that need nothing but a decision: start the review, approve the answer."""
+
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+
+
+class AssignForm(VersionedForm):
+    executor_id = SelectField(
+        _l("Responsible executor"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose an executor"))],
+        widget=GovSelect(),
+    )
+    note = TextAreaField(
+        _l("Instructions for the executor (optional, internal)"),
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=5000, message=_l("The note must be 5,000 characters or fewer")),
+        ],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Assign"), widget=GovSubmitInput())
+
+
+class NoteForm(VersionedForm):
+    note = TextAreaField(
+        _l("Note"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(message=_l("Write the note")),
+            Length(max=5000, message=_l("The note must be 5,000 characters or fewer")),
+        ],
+        widget=GovTextArea(),
+    )
+    public = BooleanField(_l("Show this note to the applicant"), widget=GovCheckboxInput())
+    submit = SubmitField(_l("Add the note"), widget=GovSubmitInput())
+
+
+def outcome_choices(lang: str) -> list[SelectChoice]:
+    return [SelectChoice(outcome.value, OUTCOME_LABELS[outcome][lang]) for outcome in Outcome]
+
+
+class DraftAnswerForm(VersionedForm):
+    outcome = RadioField(
+        _l("Decision"),
+        validators=[InputRequired(message=_l("Choose the decision"))],
+        widget=GovRadioInput(),
+    )
+    answer = TextAreaField(
+        _l("Answer to the applicant"),
+        description=_l("The applicant reads this text on the tracking page and in the email."),
+        filters=[clean_text],
+        validators=[
+            DataRequired(message=_l("Write the answer")),
+            Length(max=20000, message=_l("The answer must be 20,000 characters or fewer")),
+        ],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Submit the draft to the head"), widget=GovSubmitInput())
+
+
+class ReasonForm(VersionedForm):
+    """Returning a draft or leaving a complaint without review: a reason is required."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(message=_l("Give the reason")),
+            Length(max=5000, message=_l("The reason must be 5,000 characters or fewer")),
+        ],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+
+
+class ExtendForm(VersionedForm):
+    new_due_on = DateInputField(
+        _l("New due date"),
+        description=_l("For example, 27 3 2026."),
+        validators=[InputRequired(message=_l("Enter the new due date as day, month and year"))],
+    )
+    reason = TextAreaField(
+        _l("Reason for the extension"),
+        description=_l("The applicant is told the new date and this reason."),
+        filters=[clean_text],
+        validators=[
+            DataRequired(message=_l("Give the reason for the extension")),
+            Length(max=5000, message=_l("The reason must be 5,000 characters or fewer")),
+        ],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Extend the deadline"), widget=GovSubmitInput())
+
+
+class ForwardForm(VersionedForm):
+    forward_akimat = GroupedSelectField(
+        _l("Akimat in Qyzmet"),
+        description=_l("The complaint gets a new number there; the applicant is told."),
+        validators=[Optional()],
+    )
+    forward_body = StringField(
+        _l("Or another body (name)"),
+        filters=[clean_line],
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("The name must be 500 characters or fewer")),
+        ],
+        widget=GovTextInput(),
+    )
+    reason = TextAreaField(
+        _l("Reason (optional, shown to the applicant)"),
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=5000, message=_l("The reason must be 5,000 characters or fewer")),
+        ],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Forward"), widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.forward_akimat.data and not self.forward_body.data:
+            self.forward_akimat.errors.append(_l("Choose an akimat or name another body"))
+            valid = False
+        if self.forward_akimat.data and self.forward_body.data:
+            self.forward_body.errors.append(_l("Choose an akimat or name a body, not both"))
+            valid = False
+        return valid
+
+
+class RegisterForm(ComplaintForm):
+    """A registrar enters a complaint that arrived on paper, by post or in person."""
+
+    channel = RadioField(
+        _l("How did the complaint arrive?"),
+        choices=[
+            SelectChoice("paper", _l("On paper, handed to the office")),
+            SelectChoice("post", _l("By post")),
+            SelectChoice("in_person", _l("In person, written down at the office")),
+        ],
+        validators=[InputRequired(message=_l("Choose how the complaint arrived"))],
+        widget=GovRadioInput(),
+    )
+    received_on = DateInputField(
+        _l("Date it was received"),
+        validators=[
+            InputRequired(message=_l("Enter the date it was received as day, month and year"))
+        ],
+    )
+    received_time = TimeField(
+        _l("Time it was received"),
+        description=_l("For example, 14:30."),
+        validators=[InputRequired(message=_l("Enter the time it was received, for example 14:30"))],
+        widget=GovTextInput(),
+    )
+    consent = BooleanField(
+        _l("The applicant agreed to the processing of their personal data"),
+        validators=[DataRequired(message=_l("Confirm the applicant's consent"))],
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField(_l("Register the complaint"), widget=GovSubmitInput())
+
+
+class StaffAccountForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(message=_l("Enter the full name")),
+            Length(max=200, message=_l("The name must be 200 characters or fewer")),
+        ],
+        widget=GovTextInput(),
+    )
+    email = StringField(
+        _l("Email address"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(message=_l("Enter the email address")),
+            Email(
+                message=_l("Enter an email address like name@example.kz"),
+                check_deliverability=False,
+            ),
+            Length(max=254, message=_l("Enter an email address like name@example.kz")),
+        ],
+        widget=GovTextInput(),
+    )
+    role = RadioField(
+        _l("Role"),
+        choices=[
+            SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES if role != "supervisor"
+        ],
+        validators=[InputRequired(message=_l("Choose a role"))],
+        widget=GovRadioInput(),
+    )
+    language = RadioField(
+        _l("Language of the interface"),
+        choices=[SelectChoice("kk", "Қазақша"), SelectChoice("ru", "Русский")],
+        default="kk",
+        validators=[InputRequired(message=_l("Choose a language"))],
+        widget=GovRadioInput(),
+    )
+    password = PasswordField(
+        _l("First password"),
+        description=_l(
+            "At least 10 characters. Give it to the person; they can change it after signing in."
+        ),
+        validators=[
+            DataRequired(message=_l("Enter a password")),
+            _password_rules,
+            Length(max=MAX_PASSWORD_LENGTH, message=_l("The password is too long")),
+        ],
+        widget=GovPasswordInput(),
+    )
+    submit = SubmitField(_l("Add the member of staff"), widget=GovSubmitInput())
+
+
+class StaffChangeForm(FlaskForm):
+    role = RadioField(
+        _l("Role"),
+        choices=[
+            SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES if role != "supervisor"
+        ],
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
+    active = HiddenField()
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+
+class QueueFilters(FlaskForm):
+    """The queue's filters travel in the query string; no CSRF on a GET."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()], widget=GovSelect())
+    executor = SelectField(_l("Executor"), validators=[Optional()], widget=GovSelect())
+    service = SelectField(_l("Service"), validators=[Optional()], widget=GovSelect())
+    channel = SelectField(_l("Channel"), validators=[Optional()], widget=GovSelect())
+    due = SelectField(_l("Due"), validators=[Optional()], widget=GovSelect())
+    akimat = SelectField(_l("Akimat"), validators=[Optional()], widget=GovSelect())
+    q = StringField(
+        _l("Registration number or applicant's name"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=100)],
+        widget=GovTextInput(),
+    )
+    page = IntegerField(validators=[Optional()])

@@ -1,0 +1,171 @@
+"""The queue: the akimat's complaints, counted by status, filtered, sorted by due date."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from flask import g, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from wtforms.fields.choices import SelectChoice
+
+from complaints import directory
+from complaints.domain.deadlines import due_soon_until
+from complaints.domain.workflow import CLOSED_STATES, OPEN_STATES, STATE_LABELS, State
+from complaints.models import Complaint, StaffUser
+from complaints.staff import blueprint
+from complaints.staff.auth import staff_required
+from complaints.staff.forms import QueueFilters
+from complaints.web import complaint_due_status, today_in_almaty, working_calendar
+from qyzmet.extensions import db
+from qyzmet.i18n import current_language
+
+PAGE_SIZE = 25
+CHANNEL_LABELS = {
+    "web": "Online",
+    "paper": "On paper",
+    "post": "By post",
+    "in_person": "In person",
+}
+_NUMBER_LIKE = re.compile(r"^[A-Za-z]{2,6}[-–]?\d{0,4}[-–]?\d{0,6}$")
+
+
+def channel_label(channel: str) -> str:
+    return {
+        "web": _("Online"),
+        "paper": _("On paper"),
+        "post": _("By post"),
+        "in_person": _("In person"),
+    }[channel]
+
+
+def _filters(lang: str, scope: list[str]) -> QueueFilters:
+    form = QueueFilters(request.args)
+    form.status.choices = [SelectChoice("", _("Any status"))] + [
+        SelectChoice(state.value, STATE_LABELS[state][lang]) for state in State
+    ]
+    executors = db.session.execute(
+        select(StaffUser.id, StaffUser.full_name)
+        .where(StaffUser.akimat_id.in_(scope), StaffUser.role == "executor")
+        .order_by(StaffUser.full_name)
+    ).all()
+    form.executor.choices = [
+        SelectChoice("", _("Any executor")),
+        SelectChoice("none", _("Not assigned")),
+    ] + [SelectChoice(str(staff_id), name) for staff_id, name in executors]
+    services = [c for group in directory.service_groups(lang) for c in group.choices]
+    form.service.choices = [SelectChoice("", _("Any service"))] + [
+        SelectChoice(c.value, c.label) for c in services
+    ]
+    form.channel.choices = [SelectChoice("", _("Any channel"))] + [
+        SelectChoice(value, channel_label(value)) for value in CHANNEL_LABELS
+    ]
+    form.due.choices = [
+        SelectChoice("", _("Any due date")),
+        SelectChoice("overdue", _("Overdue")),
+        SelectChoice("soon", _("Due within 2 working days")),
+        SelectChoice("later", _("Due later")),
+    ]
+    form.akimat.choices = [SelectChoice("", _("All akimats"))] + [
+        SelectChoice(akimat_id, directory.body_name(akimat_id, lang) or akimat_id)
+        for akimat_id in scope
+    ]
+    return form
+
+
+def _apply(statement, form: QueueFilters, scope: list[str], *, with_status: bool):
+    akimats = [form.akimat.data] if form.akimat.data in scope else scope
+    statement = statement.where(Complaint.akimat_id.in_(akimats))
+    if with_status and form.status.data in {s.value for s in State}:
+        statement = statement.where(Complaint.status == form.status.data)
+    if form.executor.data == "none":
+        statement = statement.where(Complaint.executor_id.is_(None))
+    elif (form.executor.data or "").isdigit():
+        statement = statement.where(Complaint.executor_id == int(form.executor.data))
+    if form.service.data:
+        statement = statement.where(Complaint.service_id == form.service.data)
+    if form.channel.data in CHANNEL_LABELS:
+        statement = statement.where(Complaint.channel == form.channel.data)
+    if form.due.data in {"overdue", "soon", "later"}:
+        today = today_in_almaty()
+        soon_until = due_soon_until(today, working_calendar())
+        open_states = [s.value for s in OPEN_STATES]
+        statement = statement.where(Complaint.status.in_(open_states))
+        if form.due.data == "overdue":
+            statement = statement.where(Complaint.due_on < today)
+        elif form.due.data == "soon":
+            statement = statement.where(Complaint.due_on >= today, Complaint.due_on <= soon_until)
+        else:
+            statement = statement.where(Complaint.due_on > soon_until)
+    query = (form.q.data or "").strip()
+    if query:
+        if _NUMBER_LIKE.match(query):
+            statement = statement.where(
+                Complaint.registration_number.like(query.upper().replace("–", "-") + "%")
+            )
+        else:
+            pattern = "%" + query.casefold().replace("%", "").replace("_", "") + "%"
+            statement = statement.where(
+                or_(Complaint.applicant_name_folded.like(pattern), Complaint.subject.like(pattern))
+            )
+    return statement
+
+
+@blueprint.get("/")
+@staff_required()
+def queue():
+    lang = current_language()
+    scope = g.staff_scope
+    form = _filters(lang, scope)
+    counts = dict(
+        db.session.execute(
+            _apply(
+                select(Complaint.status, func.count()).group_by(Complaint.status),
+                form,
+                scope,
+                with_status=False,
+            )
+        ).all()
+    )
+    total = db.session.scalar(
+        _apply(select(func.count()).select_from(Complaint), form, scope, with_status=True)
+    )
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page_number = min(max(form.page.data or 1, 1), pages)
+    rows = (
+        db.session.execute(
+            _apply(select(Complaint), form, scope, with_status=True)
+            .order_by(Complaint.due_on, Complaint.id)
+            .offset((page_number - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+        .scalars()
+        .all()
+    )
+    executor_names = dict(
+        db.session.execute(
+            select(StaffUser.id, StaffUser.full_name).where(
+                StaffUser.id.in_({c.executor_id for c in rows if c.executor_id})
+            )
+        ).all()
+    )
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "staff/queue.html",
+        form=form,
+        counts=[(state, STATE_LABELS[state][lang], counts.get(state.value, 0)) for state in State],
+        open_total=sum(counts.get(s.value, 0) for s in OPEN_STATES),
+        closed_total=sum(counts.get(s.value, 0) for s in CLOSED_STATES),
+        complaints=rows,
+        total=total,
+        page_number=page_number,
+        pages=pages,
+        args=args,
+        executor_names=executor_names,
+        state_labels={state.value: STATE_LABELS[state][lang] for state in State},
+        due_status=complaint_due_status,
+        channel_label=channel_label,
+        akimat_name=lambda akimat_id: directory.body_name(akimat_id, lang),
+        many_akimats=len(scope) > 1,
+    )

@@ -1,0 +1,101 @@
+"""The registrar enters a complaint that came on paper, by post or in person, and prints
+the coupon: the same numbering as online filing, and the name of who accepted it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+from complaints import directory, services
+from complaints.attachments import check_uploads
+from complaints.mail import schedule_delivery
+from complaints.public.filing import ATTACHMENT_MESSAGES, _with_choices
+from complaints.staff import blueprint
+from complaints.staff.auth import current_staff, staff_required
+from complaints.staff.forms import RegisterForm
+from complaints.web import (
+    akimat_phone,
+    legal_basis,
+    messages,
+    secret,
+    upload_root,
+    working_calendar,
+)
+from qyzmet.extensions import db
+from qyzmet.i18n import current_language
+from qyzmet.templating import ALMATY
+
+
+@blueprint.route("/register/", methods=["GET", "POST"])
+@staff_required("registrar")
+def register():
+    lang = current_language()
+    staff = current_staff()
+    form = _with_choices(RegisterForm(), lang)
+    # A registrar registers for their own akimat only, whatever the form says.
+    form.akimat.choices = [c for c in form.akimat.choices if c.value == staff.akimat_id]
+    if request.method == "GET":
+        form.akimat.data = staff.akimat_id
+        return render_template("staff/register.html", form=form)
+    if form.website.data:
+        abort(400)
+    valid = form.validate()
+    received_at = None
+    if form.received_on.data and form.received_time.data:
+        received_at = datetime.combine(form.received_on.data, form.received_time.data, ALMATY)
+        if received_at > services.utcnow():
+            form.received_on.errors = [_("The date it was received cannot be in the future")]
+            valid = False
+    uploads = [(f.filename, f.read()) for f in request.files.getlist(form.attachments.name) if f]
+    files, problems = check_uploads(uploads)
+    if problems:
+        form.attachments.errors = [ATTACHMENT_MESSAGES[p.reason](p.name) for p in problems]
+        valid = False
+    if not valid:
+        return render_template("staff/register.html", form=form), 400
+    akimat = directory.akimat(staff.akimat_id)
+    new = services.NewComplaint(
+        akimat_id=akimat.id,
+        akimat_code=akimat.code,
+        channel=form.channel.data,
+        language=lang,
+        applicant=services.Applicant(
+            name=form.full_name.data,
+            reply_channel=form.reply_channel.data,
+            iin=form.iin.data or None,
+            phone=form.phone.data or None,
+            email=form.email.data or None,
+            address=form.address.data or None,
+        ),
+        subject=form.subject.data,
+        text=form.text.data,
+        submission_token=form.submission_token.data,
+        service_id=form.service.data or None,
+        office_id=form.office.data or None,
+    )
+    filed = services.file_complaint(
+        db.session,
+        new,
+        files,
+        now=services.utcnow(),
+        calendar=working_calendar(),
+        secret=secret(),
+        upload_root=upload_root(),
+        messages=messages,
+        accepted_by=staff,
+        received_at=received_at,
+    )
+    schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
+    complaint = filed.complaint
+    return render_template(
+        "staff/registered.html",
+        complaint=complaint,
+        access_code=filed.access_code,
+        first_time=filed.created,
+        akimat=akimat,
+        akimat_phones=akimat_phone(complaint.akimat_id),
+        basis=legal_basis(complaint.deadline_rule, lang),
+        service_title=directory.service_title(complaint.service_id, lang),
+    )

@@ -1,0 +1,145 @@
+"""What several browser tests do: run axe, check reflow, drive the keyboard, make a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+from playwright.sync_api import Page
+
+from guide.loader import load_content
+
+# WCAG 2.2 AA as axe-core tags it: the A and AA rules of 2.0, 2.1 and 2.2.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+NARROWEST_PHONE = {"width": 320, "height": 640}
+# The guide content, read once: tests take what pages must show from it.
+CONTENT = load_content()
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's violations on the page as it stands.
+
+    axe is evaluated through the DevTools protocol, which the page's Content-Security-Policy
+    does not govern: the page keeps its real policy (no bypass_csp) and needs no inline script.
+    """
+    if not page.evaluate("() => 'axe' in window"):
+        page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        """tags => axe.run(document, {
+            runOnly: {type: 'tag', values: tags},
+            resultTypes: ['violations'],
+        })""",
+        WCAG_TAGS,
+    )
+    return result["violations"]
+
+
+def describe_violations(url: str, violations: list[dict]) -> str:
+    """A report a developer can act on: the rule, why it matters, and every failing element."""
+    lines = [f"axe found {len(violations)} violation(s) on {url}"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" — {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            lines.append("      " + " ".join((node.get("failureSummary") or "").split()))
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    violations = axe_violations(page)
+    assert not violations, describe_violations(page.url, violations)
+
+
+def assert_radio_groups_ask_their_question(page: Page) -> None:
+    """Every group of radios shows its question in a legend.
+
+    axe is satisfied when each radio has a label, but "By email" / "By post" mean nothing
+    without "How do you want to receive the answer?", seen and announced with the group.
+    """
+    silent = page.evaluate(
+        """() => [...document.querySelectorAll('fieldset')]
+            .filter(group => group.querySelector(':scope input[type=radio]'))
+            .filter(group => {
+                const legend = group.querySelector(':scope > legend');
+                return !legend || !legend.textContent.trim() || !legend.checkVisibility();
+            })
+            .map(group => group.querySelector('input[type=radio]').name)"""
+    )
+    assert not silent, f"radio groups without a visible question on {page.url}: {silent}"
+
+
+def assert_reflows_at_320_px(page: Page) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels the page scrolls only vertically."""
+    page.set_viewport_size(NARROWEST_PHONE)
+    overflow = page.evaluate(
+        """() => {
+            const width = window.innerWidth;
+            if (document.scrollingElement.scrollWidth <= width) return null;
+            // Name the outermost elements that stick out, to say where to look.
+            const wide = [...document.body.querySelectorAll('*')].filter(element => {
+                const box = element.getBoundingClientRect();
+                return box.right > width + 0.5;
+            });
+            const outermost = wide.filter(e => !wide.includes(e.parentElement));
+            return {
+                scrollWidth: document.scrollingElement.scrollWidth,
+                width,
+                elements: outermost.slice(0, 10).map(e =>
+                    e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                    + (e.className && typeof e.className === 'string'
+                        ? '.' + e.className.trim().split(/\\s+/).join('.') : '')),
+            };
+        }"""
+    )
+    assert overflow is None, f"{page.url} scrolls sideways at 320 px: {overflow}"
+
+
+def focused(page: Page) -> dict[str, str]:
+    """The focused element: tag, id, name, href (links) and the class of its form (controls)."""
+    return page.evaluate(
+        """() => {
+            const e = document.activeElement;
+            return {
+                tag: e.tagName.toLowerCase(),
+                id: e.id || '',
+                name: e.getAttribute('name') || '',
+                href: e.getAttribute('href') || '',
+                form: e.form ? e.form.className : '',
+            };
+        }"""
+    )
+
+
+def tab_stops(page: Page, *, until, limit: int = 120) -> list[dict[str, str]]:
+    """Press Tab and note each focused element, up to and including the one `until` accepts."""
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stops.append(focused(page))
+        if until(stops[-1]):
+            return stops
+    raise AssertionError(f"{limit} presses of Tab never reached the wanted element: {stops}")
+
+
+def tab_until(page: Page, wanted, *, backwards: bool = False, limit: int = 120) -> dict[str, str]:
+    """Press Tab (or Shift+Tab) until `wanted(focused element)` holds; fail after `limit` keys."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        element = focused(page)
+        if wanted(element):
+            return element
+    raise AssertionError(f"{limit} presses of {key} never reached the wanted element")
+
+
+def small_pdf(text: str) -> bytes:
+    """A real one-page PDF, as an applicant's scanned letter would be."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(text=text)
+    return bytes(pdf.output())

@@ -1,0 +1,161 @@
+"""axe-core finds no WCAG 2.2 AA violation on any page type, and no page scrolls sideways at 320 px.
+
+Guide pages are checked on the live app, so its Content-Security-Policy is in force; the search
+page is checked on the frozen site, the only place where Pagefind's index exists. See
+docs/accessibility.md for what to do when one of these fails.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import (
+    CONTENT,
+    assert_no_axe_violations,
+    assert_radio_groups_ask_their_question,
+    assert_reflows_at_320_px,
+    small_pdf,
+)
+from playwright.sync_api import expect
+
+from guide.views import guide_pages
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("kk", "ru")
+
+
+def _richest_body_of_each_kind() -> list[str]:
+    """One office per kind: the one with the most contact details, so every row is rendered."""
+    best: dict[str, tuple[int, str]] = {}
+    for body in sorted(CONTENT["kk"].bodies.values(), key=lambda b: b.id):
+        filled = sum(
+            bool(value)
+            for value in (body.head, body.address, body.phones, body.emails, body.websites)
+        ) + (2 if body.hours else 0)
+        if body.kind not in best or filled > best[body.kind][0]:
+            best[body.kind] = (filled, body.id)
+    return sorted(body_id for _filled, body_id in best.values())
+
+
+# A new page type in guide_pages() fails here until it is given its path and checked.
+PATHS = {
+    "guide.home": "",
+    "guide.regions": "regions/",
+    "guide.akimats": "akimats/",
+    "guide.service": "services/{service_id}/",
+    "guide.topic": "topics/{category_id}/",
+    "guide.region": "regions/{region_id}/",
+    "guide.body": "bodies/{body_id}/",
+}
+
+
+def _guide_paths() -> list[str]:
+    """Every page type: every service, topic and region, one office per kind, the lists."""
+    sampled_bodies = set(_richest_body_of_each_kind())
+    return [
+        PATHS[endpoint].format(**values)
+        for endpoint, values in guide_pages(CONTENT)
+        # Search is checked on the frozen site, where its index exists.
+        if endpoint != "guide.search"
+        and (endpoint != "guide.body" or values["body_id"] in sampled_bodies)
+    ]
+
+
+GUIDE_PATHS = _guide_paths()
+
+
+@pytest.mark.parametrize("path", GUIDE_PATHS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guide_page_is_accessible(page, live_server, lang, path):
+    response = page.goto(f"{live_server.url}/{lang}/{path}")
+    assert response.status == 200
+    assert_no_axe_violations(page)
+    assert_reflows_at_320_px(page)
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/", 200), ("/404.html", 200), ("/kk/no-such-page/", 404), ("/ru/no-such-page/", 404)],
+)
+def test_page_outside_a_language_is_accessible(page, live_server, path, status):
+    response = page.goto(live_server.url + path)
+    assert response.status == status
+    assert_no_axe_violations(page)
+    assert_reflows_at_320_px(page)
+
+
+SEARCH_WORDS = {"kk": "жекешелендіру", "ru": "приватизация"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_page_with_results_is_accessible(page, static_server, lang):
+    page.goto(f"{static_server}/{lang}/search/?q={SEARCH_WORDS[lang]}")
+    page.locator("#search-results li").first.wait_for()
+    assert_no_axe_violations(page)
+    assert_reflows_at_320_px(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_public_complaint_statistics_are_accessible(page, live_server, lang):
+    response = page.goto(f"{live_server.url}/{lang}/complaints/statistics/")
+    assert response.status == 200
+    assert_no_axe_violations(page)
+    assert_reflows_at_320_px(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_complaint_form_is_accessible_empty_and_with_errors(page, live_server, lang):
+    page.goto(f"{live_server.url}/{lang}/complaints/new/")
+    expect(page.locator(".qz-honeypot")).to_be_hidden()
+    assert_no_axe_violations(page)
+    assert_radio_groups_ask_their_question(page)
+    assert_reflows_at_320_px(page)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with page.expect_navigation():
+        page.locator("form.qz-complaint-form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert_radio_groups_ask_their_question(page)
+    assert_reflows_at_320_px(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_receipt_and_tracking_pages_are_accessible(page, live_server, lang):
+    page.goto(f"{live_server.url}/{lang}/complaints/new/?akimat=taraz-city-akimat")
+    page.fill("#subject", "Құжаттар қабылданбады")
+    page.fill("#text", "Бөлім маманы өтінішті себепсіз қабылдамады.")
+    page.fill("#full_name", "Асқар Жұмабаев")
+    page.fill("#email", "askar@example.kz")
+    page.locator("input[name=reply_channel][value=email]").check()
+    page.set_input_files(
+        "#attachments",
+        {"name": "хат.pdf", "mimeType": "application/pdf", "buffer": small_pdf("Letter")},
+    )
+    page.locator("#consent").check()
+    page.locator("form.qz-complaint-form button[type=submit]").click()
+    number = page.locator("#registration-number").inner_text()
+    code = page.locator("#access-code").inner_text()
+    assert re.fullmatch(r"[A-Z]+-\d{4}-\d{6}", number)
+    assert_no_axe_violations(page)
+    assert_reflows_at_320_px(page)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/{lang}/complaints/track/")
+    assert_no_axe_violations(page)
+    page.fill("#registration_number", number)
+    page.fill("#access_code", "WRONG-CODE")
+    page.locator("form button[type=submit]").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert_reflows_at_320_px(page)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.fill("#registration_number", number)
+    page.fill("#access_code", code)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(f"/track/{number}/$"))
+    assert_no_axe_violations(page)
+    assert_reflows_at_320_px(page)

@@ -1,0 +1,156 @@
+"""Staff work a complaint in a real browser, and the applicant reads the answer in Russian.
+
+log in → assign → review → draft → the head approves → the applicant's tracking page shows the
+answer in the applicant's language (issue 6); axe on every back-office page in both languages.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import assert_no_axe_violations
+from helpers import make_staff
+from playwright.sync_api import Page, expect
+
+from complaints.domain.workflow import OUTCOME_LABELS, STATE_LABELS, State
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long browser passphrase"
+
+
+@pytest.fixture(scope="module")
+def staff_accounts(live_server):
+    app = live_server.app
+    accounts = {}
+    for role in ("head", "executor", "registrar", "admin"):
+        email = f"browser.{role}@example.kz"
+        make_staff(app, role, email=email, password=PASSWORD, name=f"Browser {role.title()}")
+        accounts[role] = email
+    make_staff(
+        app,
+        "supervisor",
+        akimat_id=None,
+        region_id="zhambyl-oblast",
+        email="browser.supervisor@example.kz",
+        password=PASSWORD,
+    )
+    accounts["supervisor"] = "browser.supervisor@example.kz"
+    return accounts
+
+
+def sign_in(page: Page, base: str, email: str, lang: str = "kk") -> None:
+    page.goto(f"{base}/{lang}/staff/login/")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(f"{base}/{lang}/staff/")
+
+
+def file_in_russian(page: Page, base: str) -> tuple[str, str]:
+    page.goto(f"{base}/ru/complaints/new/?akimat=taraz-city-akimat")
+    page.locator("#subject").fill("Не выдали справку")
+    page.locator("#text").fill("В отделе отказались принять заявление без объяснения причин.")
+    page.locator("#full_name").fill("Ирина Ли")
+    page.locator("#email").fill("irina@example.kz")
+    page.locator("input[name=reply_channel][value=email]").check()
+    page.locator("#consent").check()
+    page.locator("#submit").click()
+    number = page.locator("#registration-number").inner_text()
+    code = page.locator("#access-code").inner_text()
+    return number, code
+
+
+def open_action(page: Page, action: str) -> None:
+    page.locator(f"#action-{action} > summary").click()
+
+
+def test_staff_process_a_complaint_and_the_applicant_reads_the_answer(
+    browser, live_server, staff_accounts, screenshot, console_log
+):
+    base = live_server.url
+    applicant = browser.new_context().new_page()
+    console_log.watch(applicant)
+    number, code = file_in_russian(applicant, base)
+
+    head = browser.new_context().new_page()
+    console_log.watch(head)
+    sign_in(head, base, staff_accounts["head"])
+    screenshot(head, "head-queue")
+    head.get_by_role("link", name=number).click()
+    expect(head.get_by_role("heading", level=1)).to_contain_text(number)
+    open_action(head, "assign")
+    head.locator("#assign-executor_id").select_option(label="Browser Executor")
+    screenshot(head, "head-assigns", full_page=True)
+    head.locator("#action-assign button[type=submit]").click()
+    expect(head.locator(".govuk-notification-banner--success")).to_be_visible()
+    complaint_url = head.url
+
+    executor = browser.new_context().new_page()
+    console_log.watch(executor)
+    sign_in(executor, base, staff_accounts["executor"])
+    executor.goto(complaint_url)
+    open_action(executor, "start_review")
+    executor.locator("#action-start_review button[type=submit]").click()
+    open_action(executor, "draft_answer")
+    executor.locator("input[name='draft_answer-outcome'][value=satisfied]").check()
+    executor.locator("#draft_answer-answer").fill("Справка будет выдана в течение 2 рабочих дней.")
+    screenshot(executor, "executor-drafts", full_page=True)
+    executor.locator("#action-draft_answer button[type=submit]").click()
+    expect(executor.locator(".qz-status")).to_have_text(STATE_LABELS[State.ANSWER_DRAFTED]["kk"])
+
+    head.reload()
+    open_action(head, "approve_answer")
+    head.locator("#action-approve_answer button[type=submit]").click()
+    expect(head.locator(".qz-status")).to_have_text(STATE_LABELS[State.ANSWERED]["kk"])
+    screenshot(head, "head-approved", full_page=True)
+
+    applicant.goto(f"{base}/ru/complaints/track/")
+    applicant.locator("#registration_number").fill(number)
+    applicant.locator("#access_code").fill(code)
+    applicant.locator("main form button[type=submit]").click()
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Дан ответ")
+    answer = applicant.locator(".qz-answer")
+    expect(answer).to_contain_text(OUTCOME_LABELS["satisfied"]["ru"])
+    expect(answer).to_contain_text("Справка будет выдана в течение 2 рабочих дней.")
+    screenshot(applicant, "applicant-reads-answer", full_page=True)
+    assert_no_axe_violations(applicant)  # the survey form shows after the answer
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, console_log, lang):
+    base = live_server.url
+    page = browser.new_context().new_page()
+    console_log.watch(page)
+    page.goto(f"{base}/{lang}/staff/login/")
+    assert_no_axe_violations(page)
+    page.locator("main form button[type=submit]").click()  # empty: errors shown
+    assert_no_axe_violations(page)
+
+    file_in_russian(browser.new_context().new_page(), base)
+    for role in ("registrar", "head", "admin", "supervisor"):
+        page.context.clear_cookies()
+        sign_in(page, base, staff_accounts[role], lang)
+        assert_no_axe_violations(page)  # the queue
+        first = page.locator("table.qz-queue tbody a").first
+        if first.count():
+            first.click()
+            for summary in page.locator("details.qz-action > summary").all():
+                summary.click()
+            assert_no_axe_violations(page)  # the complaint page with every action form open
+        for path in {
+            "registrar": ["register/"],
+            "head": ["reports/"],
+            "admin": ["admin/staff/"],
+            "supervisor": ["reports/"],
+        }[role] + ["password/"]:
+            page.goto(f"{base}/{lang}/staff/{path}")
+            assert_no_axe_violations(page)
+            submit = page.locator("main form[method=post] button[type=submit]").last
+            if path in {"register/", "password/"}:
+                submit.click()  # sent empty: the error summary and field errors
+                assert_no_axe_violations(page)
+        page.goto(f"{base}/{lang}/staff/?due=overdue&q=%D0%90")
+        assert_no_axe_violations(page)
+    assert re.match(r"http://127\.0\.0\.1:\d+", base)

@@ -1,0 +1,103 @@
+"""The frozen guide as any static host serves it: Pagefind search and the language switcher.
+
+The site is built once per session (with its Pagefind index) and served by Python's plain
+http.server, which knows nothing of Flask, so only what was frozen can answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import CONTENT
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+OTHER_LANGUAGE = {"kk": "ru", "ru": "kk"}
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "service_id", "word"),
+    [
+        pytest.param(
+            "kk", "almaty-city-housing-privatisation-2018", "жекешелендіру", id="kk-privatisation"
+        ),
+        pytest.param(
+            "kk", "almaty-oblast-housing-assistance-2012", "тағайындау", id="kk-assistance"
+        ),
+        pytest.param(
+            "ru", "almaty-city-housing-privatisation-2018", "приватизация", id="ru-privatisation"
+        ),
+        pytest.param(
+            "ru", "almaty-oblast-housing-assistance-2012", "назначение", id="ru-assistance"
+        ),
+    ],
+)
+def test_search_finds_a_service_by_a_word_from_its_title(
+    page: Page, static_server, screenshot, lang, service_id, word
+):
+    service = CONTENT[lang].services[service_id]
+    assert word in service.title.lower()
+
+    page.goto(f"{static_server}/{lang}/search/")
+    page.locator("#search-query").fill(word)
+    page.locator("#search-query").press("Enter")
+    result = page.locator(f"#search-results a[href='/{lang}/services/{service_id}/']")
+    expect(result).to_have_text(service.title)
+    expect(page.locator("#search-status")).not_to_be_empty()
+    screenshot(page, "results")
+
+    result.click()
+    expect(page).to_have_url(f"{static_server}/{lang}/services/{service_id}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(service.title)
+
+
+def heading_of(lang: str, path: str) -> str | None:
+    """The h1 the content gives the page at `path`, for the pages named by content."""
+    kind, _, item = path.rstrip("/").partition("/")
+    content = CONTENT[lang]
+    if kind == "services":
+        return content.services[item].title
+    if kind == "bodies":
+        return content.bodies[item].name
+    if kind == "regions":
+        return content.regions[item].name
+    return None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "services/zhambyl-housing-registration-2008/",
+        "bodies/aktogay-psc-1/",
+        "regions/almaty-city/",
+        "search/",
+    ],
+)
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_language_switcher_lands_on_the_same_page_in_the_other_language(
+    page: Page, static_server, lang, path
+):
+    other = OTHER_LANGUAGE[lang]
+    page.goto(f"{static_server}/{lang}/{path}")
+    switcher = page.locator("nav.qz-language-switcher")
+    expect(switcher.locator("[aria-current=true]")).to_have_text(LANGUAGE_NAMES[lang])
+
+    switcher.get_by_role("link", name=LANGUAGE_NAMES[other]).click()
+
+    expect(page).to_have_url(f"{static_server}/{other}/{path}")
+    expect(page.locator("html")).to_have_attribute("lang", other)
+    expect(switcher.locator("[aria-current=true]")).to_have_text(LANGUAGE_NAMES[other])
+    if (heading := heading_of(other, path)) is not None:
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+
+def test_unknown_path_on_a_plain_static_server(page: Page, static_server, frozen_site):
+    # A request, not a visit: http.server's own error page would only add its favicon's 404.
+    response = page.request.get(f"{static_server}/kk/no-such-page/")
+    assert response.status == 404
+    assert (frozen_site / "404.html").is_file()
+    pytest.skip(
+        "http.server answers unknown paths with its own error page and cannot be told to use "
+        "404.html (nginx's error_page can); the page itself is checked in test_accessibility"
+    )

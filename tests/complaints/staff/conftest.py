@@ -1,0 +1,31 @@
+"""Staff accounts and complaints in known states, for the back-office tests."""
+
+import pytest
+from backoffice import BAIZAK
+from helpers import Staff, make_staff
+
+from complaints.models import StaffUser
+from qyzmet.extensions import db
+
+
+@pytest.fixture
+def team(app):
+    """The Taraz akimat's staff, signed in, plus a colleague from another akimat."""
+    ids = {
+        "registrar": make_staff(app, "registrar"),
+        "head": make_staff(app, "head"),
+        "executor": make_staff(app, "executor"),
+        "other_executor": make_staff(app, "executor", email="second.executor@example.kz"),
+        "supervisor": make_staff(app, "supervisor", akimat_id=None, region_id="zhambyl-oblast"),
+        "admin": make_staff(app, "admin"),
+        "outsider": make_staff(app, "head", akimat_id=BAIZAK),
+    }
+    members = {}
+    with app.app_context():
+        for key, staff_id in ids.items():
+            staff = db.session.get(StaffUser, staff_id)
+            members[key] = Staff(app, staff.email)
+            members[key].id = staff_id
+    for member in members.values():
+        assert member.login().status_code == 302
+    return members

@@ -1,0 +1,202 @@
+"""Signing in, throttling, passwords and the admin's staff page."""
+
+import pytest
+from helpers import Staff, hidden_fields, make_staff, page, text_of
+
+from complaints.models import StaffUser
+from qyzmet import create_app
+from qyzmet.extensions import db
+
+
+def test_signing_in_renews_the_session_and_opens_the_queue(app):
+    make_staff(app, "head")
+    member = Staff(app, "head.taraz-city-akimat@example.kz")
+    member.client.get("/kk/staff/login/")
+    before = member.client.get_cookie("session").value
+    response = member.login()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/kk/staff/"
+    assert member.client.get_cookie("session").value != before
+    assert member.get("/").status_code == 200
+
+
+def test_a_wrong_password_gets_one_message_for_both_wrong_email_and_wrong_password(app):
+    make_staff(app, "head")
+    wrong_password = Staff(app, "head.taraz-city-akimat@example.kz").login(
+        password="not the one at all"
+    )
+    unknown_email = Staff(app, "nobody@example.kz").login()
+    for response in (wrong_password, unknown_email):
+        assert response.status_code == 400
+        assert "Электрондық пошта немесе құпиясөз дұрыс емес." in text_of(response)
+
+
+def test_repeated_wrong_logins_are_throttled(app):
+    limited = create_app(
+        {
+            key: app.config[key]
+            for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "UPLOAD_ROOT", "OUTBOX_DIR")
+        }
+        | {
+            "TESTING": True,
+            "RATELIMIT_ENABLED": True,
+            "ARGON2_PROFILE": app.config["ARGON2_PROFILE"],
+        }
+    )
+    make_staff(limited, "head")
+    member = Staff(limited, "head.taraz-city-akimat@example.kz")
+    statuses = [member.login(password=f"wrong password {n}").status_code for n in range(6)]
+    assert statuses == [400] * 5 + [429]
+    blocked = member.login()  # even the right password waits until the window passes
+    assert blocked.status_code == 429
+    assert "Әрекеттер тым көп" in text_of(blocked)
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_a_disabled_account_cannot_sign_in_and_its_session_ends(app, team):
+    member = team["executor"]
+    assert member.get("/").status_code == 200
+    admin_page = page(team["admin"].get("/admin/staff/"))
+    token = admin_page.select_one("input[name=csrf_token]")["value"]
+    team["admin"].client.post(
+        f"/kk/staff/admin/staff/{member.id}/", data={"csrf_token": token, "active": "0"}
+    )
+    assert member.get("/").status_code == 302
+    assert member.login().status_code == 400
+
+
+def test_changing_the_password_signs_out_every_other_session(app, team):
+    first = team["head"]
+    second = Staff(app, first.email)
+    second.login()
+    tokens = hidden_fields(first.get("/password/").get_data(as_text=True))
+    response = first.client.post(
+        "/kk/staff/password/",
+        data={
+            **tokens,
+            "current_password": first.password,
+            "new_password": "a brand new passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert first.get("/").status_code == 200
+    assert second.get("/").status_code == 302
+    assert Staff(app, first.email, password="a brand new passphrase").login().status_code == 302
+
+
+def test_a_too_short_password_is_refused_and_nothing_changes(app, team):
+    member = team["head"]
+    tokens = hidden_fields(member.get("/password/").get_data(as_text=True))
+    response = member.client.post(
+        "/kk/staff/password/",
+        data={**tokens, "current_password": member.password, "new_password": "short"},
+    )
+    assert response.status_code == 400
+    assert "Құпиясөз кемінде 10 таңбадан тұруы керек" in text_of(response)
+    assert Staff(app, member.email).login().status_code == 302
+
+
+def test_the_admin_adds_a_colleague_to_their_own_akimat_whatever_the_form_says(app, team):
+    admin = team["admin"]
+    tokens = hidden_fields(admin.get("/admin/staff/").get_data(as_text=True))
+    response = admin.client.post(
+        "/kk/staff/admin/staff/",
+        data={
+            **tokens,
+            "full_name": "Жаңа Қызметкер",
+            "email": "new@example.kz",
+            "role": "executor",
+            "language": "ru",
+            "password": "a long enough password",
+            "akimat": "baizak-district-akimat",  # forged: ignored
+            "akimat_id": "baizak-district-akimat",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        added = db.session.execute(
+            db.select(StaffUser).where(StaffUser.email == "new@example.kz")
+        ).scalar_one()
+    assert added.akimat_id == "taraz-city-akimat"
+    assert added.role == "executor"
+
+
+@pytest.mark.parametrize("forged_role", ["supervisor", "superuser", ""])
+def test_a_forged_role_in_the_admin_form_is_refused(app, team, forged_role):
+    admin = team["admin"]
+    tokens = hidden_fields(admin.get("/admin/staff/").get_data(as_text=True))
+    response = admin.client.post(
+        "/kk/staff/admin/staff/",
+        data={
+            **tokens,
+            "full_name": "X",
+            "email": "x@example.kz",
+            "role": forged_role,
+            "language": "kk",
+            "password": "a long enough password",
+        },
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert (
+            db.session.execute(
+                db.select(StaffUser).where(StaffUser.email == "x@example.kz")
+            ).first()
+            is None
+        )
+
+
+def test_the_admin_changes_a_role_but_not_their_own(app, team):
+    admin = team["admin"]
+    token = page(admin.get("/admin/staff/")).select_one("input[name=csrf_token]")["value"]
+    admin.client.post(
+        f"/kk/staff/admin/staff/{team['registrar'].id}/", data={"csrf_token": token, "role": "head"}
+    )
+    refused = admin.client.post(
+        f"/kk/staff/admin/staff/{admin.id}/", data={"csrf_token": token, "role": "executor"}
+    )
+    assert refused.status_code == 302
+    with app.app_context():
+        assert db.session.get(StaffUser, team["registrar"].id).role == "head"
+        assert db.session.get(StaffUser, admin.id).role == "admin"
+
+
+def test_the_admin_page_is_for_admins_only(app, team):
+    for key in ("registrar", "head", "executor", "supervisor"):
+        assert team[key].get("/admin/staff/").status_code == 404
+
+
+def test_staff_create_command_takes_the_password_from_the_environment(app, monkeypatch):
+    monkeypatch.setenv("QYZMET_STAFF_PASSWORD", "a long enough password")
+    result = app.test_cli_runner().invoke(
+        args=["staff", "create", "--akimat", "TRZ", "--role", "head", "--email", "cli@example.kz"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        Staff(app, "cli@example.kz", password="a long enough password").login().status_code == 302
+    )
+
+
+def test_staff_create_refuses_a_short_password_and_an_unknown_akimat(app, monkeypatch):
+    monkeypatch.setenv("QYZMET_STAFF_PASSWORD", "short")
+    runner = app.test_cli_runner()
+    short = runner.invoke(
+        args=["staff", "create", "--akimat", "TRZ", "--role", "head", "--email", "a@b.kz"]
+    )
+    assert short.exit_code == 1
+    monkeypatch.setenv("QYZMET_STAFF_PASSWORD", "a long enough password")
+    unknown = runner.invoke(
+        args=["staff", "create", "--akimat", "XYZ", "--role", "head", "--email", "a@b.kz"]
+    )
+    assert unknown.exit_code != 0
+    assert "no akimat has the code" in unknown.output
+
+
+def test_staff_demo_prints_the_accounts_it_created(app):
+    result = app.test_cli_runner().invoke(args=["staff", "demo"])
+    assert result.exit_code == 0
+    lines = [line.split() for line in result.output.splitlines() if "@demo.qyzmet.kz" in line]
+    assert {line[0] for line in lines} == {"registrar", "head", "executor", "admin", "supervisor"}
+    _role, email, password = lines[0]
+    assert Staff(app, email, password=password).login().status_code == 302

@@ -1,0 +1,159 @@
+"""Every action by every role in every state, through the web layer, allowed or refused.
+
+The page offers exactly the actions the workflow table allows, and the server enforces the
+same table when a request is forged: a refused action changes nothing.
+"""
+
+from datetime import timedelta
+
+import pytest
+from backoffice import load, new_complaint
+from helpers import page, text_of
+
+from complaints.domain.workflow import Action, Role, State, allowed_actions
+
+STAFF_ROLES = [Role.REGISTRAR, Role.HEAD, Role.EXECUTOR, Role.SUPERVISOR, Role.ADMIN]
+STAFF_ACTIONS = [action for action in Action if action != Action.WITHDRAW]
+
+
+def put_in_state(app, state: State, executor_id: int) -> int:
+    fields = {"status": state.value}
+    if state != State.REGISTERED:
+        fields["executor_id"] = executor_id
+    if state in (State.ANSWER_DRAFTED, State.ANSWERED):
+        fields.update(outcome="explained", answer="Разъяснение.")
+    return new_complaint(app, **fields)
+
+
+def valid_fields(action: Action, complaint, team) -> dict[str, str]:
+    due = complaint.due_on + timedelta(days=10)
+    return {
+        Action.ASSIGN: {"executor_id": str(team["other_executor"].id)},
+        Action.REASSIGN: {"executor_id": str(team["other_executor"].id)},
+        Action.ADD_NOTE: {"note": "Запросили документы в отделе."},
+        Action.DRAFT_ANSWER: {"outcome": "satisfied", "answer": "Жалоба удовлетворена."},
+        Action.RETURN_DRAFT: {"reason": "Уточните срок."},
+        Action.EXTEND: {
+            "new_due_on-day": str(due.day),
+            "new_due_on-month": str(due.month),
+            "new_due_on-year": str(due.year),
+            "reason": "Нужен запрос в другой орган.",
+        },
+        Action.FORWARD: {"forward_akimat": "baizak-district-akimat"},
+        Action.LEAVE_WITHOUT_REVIEW: {"reason": "Повторная жалоба."},
+    }.get(action, {})
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES, ids=lambda role: role.value)
+@pytest.mark.parametrize("state", list(State), ids=lambda state: state.value)
+def test_each_role_can_take_exactly_the_actions_the_table_allows(app, team, state, role):
+    member = team[role.value]
+    allowed = set(allowed_actions(state, role))
+    shown_id = put_in_state(app, state, executor_id=team["executor"].id)
+    shown = page(member.get(f"/complaints/{shown_id}/"))
+    offered = {
+        action for action in STAFF_ACTIONS if shown.select_one(f"form[action$='/{action.value}/']")
+    }
+    assert offered == allowed, f"{role} on {state}: offered {offered}, table allows {allowed}"
+    token = shown.select_one("input[name$=csrf_token]")["value"]
+    for action in STAFF_ACTIONS:
+        complaint_id = put_in_state(app, state, executor_id=team["executor"].id)
+        before = load(app, complaint_id)
+        fields = {f"{action.value}-{k}": v for k, v in valid_fields(action, before, team).items()}
+        response = member.client.post(
+            f"/kk/staff/complaints/{complaint_id}/{action.value}/",
+            data={
+                f"{action.value}-csrf_token": token,
+                f"{action.value}-version": str(before.version),
+                **fields,
+            },
+        )
+        after = load(app, complaint_id)
+        if action in allowed:
+            assert response.status_code == 302, text_of(response)[:500]
+            assert after.version > before.version, f"{role} could not {action} on {state}"
+            assert after.status == _target(action, state).value, f"{action} on {state}"
+        else:
+            assert response.status_code in (302, 404), (role, action, state, response.status_code)
+            assert after.version == before.version, (
+                f"{role} changed a {state} complaint by {action}"
+            )
+            assert after.status == before.status
+
+
+def _target(action: Action, state: State) -> State:
+    from complaints.domain.workflow import TRANSITIONS
+
+    return TRANSITIONS[action].to_state or state
+
+
+def test_an_executor_acts_only_on_the_complaints_assigned_to_them(app, team):
+    complaint_id = new_complaint(app, status="assigned", executor_id=team["other_executor"].id)
+    page_for_executor = page(team["executor"].get(f"/complaints/{complaint_id}/"))
+    assert page_for_executor.select_one("form[action$='/start_review/']") is None
+    team["executor"].act(complaint_id, "start_review", version=load(app, complaint_id).version)
+    assert load(app, complaint_id).status == "assigned"
+    team["other_executor"].act(complaint_id, "start_review")
+    assert load(app, complaint_id).status == "in_review"
+
+
+def test_only_an_executor_of_the_akimat_can_be_assigned(app, team):
+    from helpers import make_staff
+
+    foreign = make_staff(app, "executor", akimat_id="baizak-district-akimat", email="f@example.kz")
+    complaint_id = new_complaint(app)
+    for forged in (str(foreign), str(team["head"].id), "999999"):
+        response = team["head"].act(complaint_id, "assign", executor_id=forged)
+        assert response.status_code == 400
+        assert load(app, complaint_id).status == "registered"
+        assert load(app, complaint_id).executor_id is None
+
+
+def test_a_missing_reason_is_refused_with_a_message_and_changes_nothing(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    response = team["head"].act(complaint_id, "leave_without_review", reason="")
+    assert response.status_code == 400
+    assert "Себебін жазыңыз" in text_of(response)
+    assert load(app, complaint_id).status == "in_review"
+
+
+def test_an_extension_must_move_the_due_date_later(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    earlier = load(app, complaint_id).due_on - timedelta(days=1)
+    response = team["head"].act(
+        complaint_id,
+        "extend",
+        **{
+            "new_due_on-day": str(earlier.day),
+            "new_due_on-month": str(earlier.month),
+            "new_due_on-year": str(earlier.year),
+            "reason": "Себеп",
+        },
+    )
+    assert response.status_code == 400
+    assert "Жаңа мерзім қазіргісінен кейін болуы керек" in text_of(response)
+    assert load(app, complaint_id).due_on == earlier + timedelta(days=1)
+
+
+def test_two_staff_acting_at_once_the_second_gets_a_clear_message(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    version = load(app, complaint_id).version
+    first = team["head"].act(complaint_id, "leave_without_review", reason="Повтор", version=version)
+    assert first.status_code == 302
+    # The executor's page was loaded before the head acted: it still carries the old version.
+    second = team["executor"].client.post(
+        f"/kk/staff/complaints/{complaint_id}/add_note/",
+        data={
+            "add_note-csrf_token": page(team["executor"].get("/")).select_one(
+                "input[name$=csrf_token]"
+            )["value"],
+            "add_note-version": str(version),
+            "add_note-note": "Менің ескертпем",
+        },
+    )
+    assert second.status_code == 302
+    message = text_of(team["executor"].client.get(second.headers["Location"]))
+    assert "Сіз жұмыс істеп жатқанда бұл шағымды басқа біреу өзгертті" in message
+    after = load(app, complaint_id)
+    assert after.status == "left_without_review"
+    assert after.version > version

@@ -1,0 +1,177 @@
+"""A complaint from the registrar's desk to the applicant reading the answer."""
+
+import email
+import re
+from email.header import decode_header, make_header
+
+from backoffice import BAIZAK, load, new_complaint
+from helpers import Applicant, hidden_fields, page, text_of
+
+from complaints.models import Complaint, Notification
+from qyzmet.extensions import db
+
+
+def test_a_paper_complaint_goes_from_registration_to_the_applicants_answer(app, team, tmp_path):
+    registrar, head, executor = team["registrar"], team["head"], team["executor"]
+
+    # The registrar registers a letter that arrived on paper and prints the coupon.
+    form = page(registrar.get("/register/"))
+    tokens = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+    response = registrar.client.post(
+        "/kk/staff/register/",
+        data={
+            **tokens,
+            "akimat": "taraz-city-akimat",
+            "channel": "paper",
+            "received_on-day": "20",
+            "received_on-month": "11",
+            "received_on-year": "2026",
+            "received_time": "10:15",
+            "subject": "Кезекке қоюдан бас тартылды",
+            "text": "Бөлім құжаттарды себепсіз қайтарды.",
+            "full_name": "Серікова Айжан",
+            "phone": "87071234567",
+            "email": "aizhan@example.kz",
+            "reply_channel": "email",
+            "consent": "y",
+            "website": "",
+        },
+    )
+    assert response.status_code == 200, text_of(response)[:800]
+    coupon = text_of(response)
+    number = re.search(r"TRZ-\d{4}-\d{6}", coupon).group(0)
+    code = re.search(r'id="access-code">([^<]+)<', response.get_data(as_text=True)).group(1)
+    assert "20 қараша 2026, 10:15" in coupon
+    assert registrar_name(app, registrar) in coupon
+    with app.app_context():
+        complaint_id = db.session.execute(
+            db.select(Complaint.id).where(Complaint.registration_number == number)
+        ).scalar_one()
+
+    # The head assigns the executor; the executor reviews, notes and drafts.
+    head.act(complaint_id, "assign", executor_id=str(executor.id), note="Тексеріңіз.")
+    executor.act(complaint_id, "start_review")
+    executor.act(complaint_id, "add_note", note="Бөлімнен түсініктеме сұралды.")
+    executor.act(complaint_id, "draft_answer", outcome="partly_satisfied", answer="Бірінші жоба.")
+    # The head sends the draft back once, then approves the second draft.
+    head.act(complaint_id, "return_draft", reason="Мерзімді көрсетіңіз.")
+    assert load(app, complaint_id).status == "in_review"
+    executor.act(
+        complaint_id,
+        "draft_answer",
+        outcome="partly_satisfied",
+        answer="Құжаттарыңыз 25 қарашаға дейін қайта қабылданады.",
+    )
+    head.act(complaint_id, "approve_answer")
+    complaint = load(app, complaint_id)
+    assert complaint.status == "answered"
+    assert complaint.outcome == "partly_satisfied"
+    with app.app_context():
+        events = [e.action for e in db.session.get(Complaint, complaint_id).events]
+    assert events == [
+        "filed",
+        "assign",
+        "start_review",
+        "add_note",
+        "draft_answer",
+        "return_draft",
+        "draft_answer",
+        "approve_answer",
+    ]
+
+    # The applicant, who wrote in Kazakh, reads the answer on the tracking page…
+    applicant = Applicant(app.test_client(), "kk")
+    location = applicant.track(number, code).headers["Location"]
+    tracked = text_of(applicant.client.get(location))
+    assert "Жауап берілді" in tracked
+    assert "Ішінара қанағаттандырылды" in tracked
+    assert "Құжаттарыңыз 25 қарашаға дейін қайта қабылданады." in tracked
+    assert "Бөлімнен түсініктеме сұралды." not in tracked  # internal notes stay internal
+    assert "Мерзімді көрсетіңіз." not in tracked
+
+    # …and in the email, in Kazakh.
+    outbox = sorted((tmp_path / "outbox").glob("*-answer.eml"))
+    assert len(outbox) == 1
+    message = email.message_from_bytes(outbox[0].read_bytes())
+    assert str(make_header(decode_header(message["Subject"]))) == f"{number} шағымыңызға жауап"
+    assert (
+        "Құжаттарыңыз 25 қарашаға дейін қайта қабылданады."
+        in message.get_payload(decode=True).decode()
+    )
+
+    # After the answer the applicant may answer the two-question survey, once.
+    tracked_page = applicant.client.get(location)
+    tokens = hidden_fields(tracked_page.get_data(as_text=True))
+    survey = applicant.client.post(
+        f"/kk/complaints/track/{number}/survey/",
+        data={**tokens, "procedure": "satisfied", "timeliness": "partly_satisfied"},
+    )
+    assert survey.status_code == 302
+    assert "Рақмет" in text_of(applicant.client.get(location))
+    assert page(applicant.client.get(location)).select_one("form[action$='/survey/']") is None
+
+
+def registrar_name(app, member) -> str:
+    from complaints.models import StaffUser
+
+    with app.app_context():
+        return db.session.get(StaffUser, member.id).full_name
+
+
+def test_forwarding_to_another_akimat_gives_a_linked_new_number_and_tells_the_applicant(
+    app, team, tmp_path
+):
+    complaint_id = new_complaint(app, language="ru")
+    team["head"].act(
+        complaint_id, "forward", forward_akimat=BAIZAK, reason="По подведомственности."
+    )
+    original = load(app, complaint_id)
+    assert original.status == "forwarded"
+    forwarded = load(app, original.forwarded_to_id)
+    assert forwarded.akimat_id == BAIZAK
+    assert forwarded.registration_number.startswith("BZK-")
+    assert forwarded.forwarded_from_id == original.id
+    assert forwarded.access_code_hash == original.access_code_hash
+    assert forwarded.status == "registered"
+    # The head of the other akimat sees it in their queue; Taraz's head does not.
+    assert forwarded.registration_number in text_of(team["outsider"].get("/"))
+    assert forwarded.registration_number not in text_of(team["head"].get("/?status=registered"))
+    with app.app_context():
+        mail = db.session.execute(
+            db.select(Notification).where(Notification.kind == "forwarding")
+        ).scalar_one()
+    assert forwarded.registration_number in mail.body
+    assert "код доступа остаётся прежним" in mail.body.lower()
+
+
+def test_forwarding_to_an_outside_body_records_it(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    team["head"].act(complaint_id, "forward", forward_body="Департамент юстиции")
+    complaint = load(app, complaint_id)
+    assert complaint.status == "forwarded"
+    assert complaint.forwarded_to_body == "Департамент юстиции"
+
+
+def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    due = load(app, complaint_id).due_on
+    later = due.replace(
+        day=min(due.day, 28), month=due.month % 12 + 1, year=due.year + (due.month == 12)
+    )
+    team["head"].act(
+        complaint_id,
+        "extend",
+        **{
+            "new_due_on-day": str(later.day),
+            "new_due_on-month": str(later.month),
+            "new_due_on-year": str(later.year),
+            "reason": "Нужен ответ департамента.",
+        },
+    )
+    assert load(app, complaint_id).due_on == later
+    with app.app_context():
+        mail = db.session.execute(
+            db.select(Notification).where(Notification.kind == "extension")
+        ).scalar_one()
+    assert "Нужен ответ департамента." in mail.body
+    assert mail.language == "ru"
