@@ -10,6 +10,7 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
+from sqlalchemy.exc import SQLAlchemyError
 
 from qyzmet import database, errors, i18n, navigation, security, templating
 from qyzmet.config import PROJECT_ROOT, from_environment
@@ -93,7 +94,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.get("/healthz")
     def healthz():
         """For load balancers: the app answers and its database answers."""
-        db.session.execute(db.text("SELECT 1"))
+        try:
+            db.session.execute(db.text("SELECT 1"))
+        except SQLAlchemyError:
+            db.session.rollback()
+            return {"status": "unavailable", "database": "unreachable"}, 503
         return {"status": "ok"}
 
     return app
