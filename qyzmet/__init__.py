@@ -80,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     import complaints.models  # noqa: F401 - the tables must be known to Alembic and the app
     from complaints.public import blueprint as complaints_public_blueprint
     from complaints.staff import blueprint as staff_blueprint
+    from complaints import cli as complaints_cli
     from complaints.staff import cli as staff_cli
     from guide import cli as guide_cli
     from guide.views import blueprint as guide_blueprint
@@ -90,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     WTFormsHelpers(app)
     app.cli.add_command(guide_cli.guide)
     app.cli.add_command(staff_cli.staff)
+    app.cli.add_command(complaints_cli.complaints)
 
     @app.get("/healthz")
     def healthz():

@@ -65,7 +65,8 @@ def load_day_transfers(path: Path | str = DEFAULT_TRANSFERS_PATH) -> dict[date, 
     """Read and check the decree file; every problem names the file and the entry."""
     path = Path(path)
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsTextLoader)  # noqa: S506
+        text = path.read_text(encoding="utf-8")
+        document = yaml.load(text, Loader=_DatesAsTextLoader)  # noqa: S506  # nosec B506  # a SafeLoader subclass
     except (OSError, yaml.YAMLError) as error:
         raise DayTransferFileError(f"{path}: cannot read: {error}") from error
     if document is None:

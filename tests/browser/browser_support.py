@@ -50,6 +50,9 @@ def describe_violations(url: str, violations: list[dict]) -> str:
 
 
 def assert_no_axe_violations(page: Page) -> None:
+    # A URL change is not a loaded page: axe on a page whose stylesheet is still in flight
+    # judges unstyled markup (tiny targets, default inputs) and fails for the wrong reason.
+    page.wait_for_load_state("load")
     violations = axe_violations(page)
     assert not violations, describe_violations(page.url, violations)
 
