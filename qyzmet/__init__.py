@@ -78,9 +78,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
 
     import complaints.models  # noqa: F401 - the tables must be known to Alembic and the app
+    from complaints import cli as complaints_cli
     from complaints.public import blueprint as complaints_public_blueprint
     from complaints.staff import blueprint as staff_blueprint
-    from complaints import cli as complaints_cli
     from complaints.staff import cli as staff_cli
     from guide import cli as guide_cli
     from guide.views import blueprint as guide_blueprint

@@ -23,6 +23,7 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 STAFF_ROLES = ("registrar", "head", "executor", "supervisor", "admin")
 
+
 def password_hasher() -> PasswordHasher:
     """argon2id; argon2-cffi's defaults (RFC 9106's low-memory profile) unless configured.
 
