@@ -34,47 +34,44 @@ def akimat(akimat_id: str, lang: str = "kk") -> Body | None:
     return body if body is not None and body.kind == "akimat" else None
 
 
-def akimat_groups(lang: str) -> list[ChoiceGroup]:
-    """Akimats grouped by oblast or city, in catalogue order, for the filing form."""
-    content = _content(lang)
+def _grouped(content: LanguageContent, entries: list[tuple[str, Choice]]) -> list[ChoiceGroup]:
+    """Choices grouped under their oblast or city, regions in catalogue order."""
     groups: dict[str, list[Choice]] = {}
-    for body in content.akimats:
-        region = content.top_region(content.body_regions[body.id])
-        groups.setdefault(region, []).append(Choice(body.id, body.name))
+    for region_id, choice in entries:
+        groups.setdefault(content.top_region(region_id), []).append(choice)
     return [
-        ChoiceGroup(content.regions[region.id].name, groups[region.id])
+        ChoiceGroup(region.name, groups[region.id])
         for region in content.catalogue.regions
         if region.id in groups
     ]
+
+
+def akimat_groups(lang: str) -> list[ChoiceGroup]:
+    """Akimats grouped by oblast or city, for the filing form."""
+    content = _content(lang)
+    return _grouped(
+        content,
+        [(content.body_regions[body.id], Choice(body.id, body.name)) for body in content.akimats],
+    )
 
 
 def service_groups(lang: str) -> list[ChoiceGroup]:
     content = _content(lang)
-    groups: dict[str, list[Choice]] = {}
-    for service in sorted(content.services.values(), key=lambda s: s.title):
-        region = content.top_region(service.region)
-        groups.setdefault(region, []).append(Choice(service.id, service.title))
-    return [
-        ChoiceGroup(content.regions[region.id].name, groups[region.id])
-        for region in content.catalogue.regions
-        if region.id in groups
-    ]
+    services = sorted(content.services.values(), key=lambda s: s.title)
+    return _grouped(content, [(s.region, Choice(s.id, s.title)) for s in services])
 
 
 def office_groups(lang: str) -> list[ChoiceGroup]:
     """Offices that provide services (everything but akimats), grouped by region."""
     content = _content(lang)
-    groups: dict[str, list[Choice]] = {}
-    for body in content.bodies.values():
-        if body.kind == "akimat":
-            continue
-        region = content.top_region(content.body_regions[body.id])
-        groups.setdefault(region, []).append(Choice(body.id, body.name))
-    return [
-        ChoiceGroup(content.regions[region.id].name, groups[region.id])
-        for region in content.catalogue.regions
-        if region.id in groups
-    ]
+    return _grouped(
+        content,
+        [
+            (content.body_regions[body.id], Choice(body.id, body.name))
+            for body in content.bodies.values()
+            if body.kind != "akimat"
+        ],
+    )
 
 
 def service_title(service_id: str | None, lang: str) -> str | None:

@@ -211,6 +211,23 @@ def _store_files(
     return stored
 
 
+def _attach(
+    complaint: Complaint, stored: Sequence[tuple[AttachmentFile, str]], now: datetime
+) -> None:
+    """Record files already written to disk (`_store_files`) as the complaint's attachments."""
+    for upload, name in stored:
+        complaint.attachments.append(
+            Attachment(
+                original_name=upload.name,
+                stored_name=name,
+                content_type=upload.content_type,
+                size=len(upload.data),
+                sha256=hashlib.sha256(upload.data).hexdigest(),
+                uploaded_at=now,
+            )
+        )
+
+
 def _remove_files(upload_root: Path, names: Sequence[str]) -> None:
     for name in names:
         (upload_root / name).unlink(missing_ok=True)
@@ -347,17 +364,7 @@ def file_complaint(
                 forwarded_from_id=forwarded_from.id if forwarded_from else None,
                 updated_at=now,
             )
-            for upload, name in stored:
-                complaint.attachments.append(
-                    Attachment(
-                        original_name=upload.name,
-                        stored_name=name,
-                        content_type=upload.content_type,
-                        size=len(upload.data),
-                        sha256=hashlib.sha256(upload.data).hexdigest(),
-                        uploaded_at=now,
-                    )
-                )
+            _attach(complaint, stored, now)
             _event(
                 complaint,
                 now,
@@ -682,17 +689,7 @@ def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_r
                 for a in complaint.attachments
             ],
         )
-        for upload, name in copies:
-            copy.attachments.append(
-                Attachment(
-                    original_name=upload.name,
-                    stored_name=name,
-                    content_type=upload.content_type,
-                    size=len(upload.data),
-                    sha256=hashlib.sha256(upload.data).hexdigest(),
-                    uploaded_at=now,
-                )
-            )
+        _attach(copy, copies, now)
         _event(
             copy,
             now,

@@ -24,6 +24,7 @@ from complaints.web import (
     upload_root,
     working_calendar,
 )
+from guide.schema import Body
 from qyzmet.extensions import db, limiter
 from qyzmet.i18n import current_language
 from qyzmet.templating import local_datetime, long_date
@@ -84,11 +85,29 @@ def new_complaint():
     if not valid:
         return render_template("complaints/new.html", form=form), 400
 
-    akimat = directory.akimat(form.akimat.data)
-    new = services.NewComplaint(
+    new = submitted_complaint(form, directory.akimat(form.akimat.data), channel="web", lang=lang)
+    filed = services.file_complaint(
+        db.session,
+        new,
+        files,
+        now=services.utcnow(),
+        calendar=working_calendar(),
+        secret=secret(),
+        upload_root=upload_root(),
+        messages=messages,
+    )
+    schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
+    return render_receipt(filed.complaint, filed.access_code, first_time=filed.created)
+
+
+def submitted_complaint(
+    form: ComplaintForm, akimat: Body, *, channel: str, lang: str
+) -> services.NewComplaint:
+    """The validated form as the use case's input (the staff registration form is one too)."""
+    return services.NewComplaint(
         akimat_id=akimat.id,
         akimat_code=akimat.code,
-        channel="web",
+        channel=channel,
         language=lang,
         applicant=services.Applicant(
             name=form.full_name.data,
@@ -104,18 +123,6 @@ def new_complaint():
         service_id=form.service.data or None,
         office_id=form.office.data or None,
     )
-    filed = services.file_complaint(
-        db.session,
-        new,
-        files,
-        now=services.utcnow(),
-        calendar=working_calendar(),
-        secret=secret(),
-        upload_root=upload_root(),
-        messages=messages,
-    )
-    schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
-    return render_receipt(filed.complaint, filed.access_code, first_time=filed.created)
 
 
 def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):

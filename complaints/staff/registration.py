@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from complaints import directory, services
 from complaints.attachments import check_uploads
 from complaints.mail import schedule_delivery
-from complaints.public.filing import ATTACHMENT_MESSAGES, _with_choices
+from complaints.public.filing import ATTACHMENT_MESSAGES, _with_choices, submitted_complaint
 from complaints.staff import blueprint
 from complaints.staff.auth import current_staff, staff_required
 from complaints.staff.forms import RegisterForm
@@ -56,25 +56,7 @@ def register():
     if not valid:
         return render_template("staff/register.html", form=form), 400
     akimat = directory.akimat(staff.akimat_id)
-    new = services.NewComplaint(
-        akimat_id=akimat.id,
-        akimat_code=akimat.code,
-        channel=form.channel.data,
-        language=lang,
-        applicant=services.Applicant(
-            name=form.full_name.data,
-            reply_channel=form.reply_channel.data,
-            iin=form.iin.data or None,
-            phone=form.phone.data or None,
-            email=form.email.data or None,
-            address=form.address.data or None,
-        ),
-        subject=form.subject.data,
-        text=form.text.data,
-        submission_token=form.submission_token.data,
-        service_id=form.service.data or None,
-        office_id=form.office.data or None,
-    )
+    new = submitted_complaint(form, akimat, channel=form.channel.data, lang=lang)
     filed = services.file_complaint(
         db.session,
         new,
