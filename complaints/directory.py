@@ -6,7 +6,9 @@ exactly when the content has an akimat body with a registration code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from guide.loader import LanguageContent
 from guide.schema import Body
@@ -34,6 +36,24 @@ def akimat(akimat_id: str, lang: str = "kk") -> Body | None:
     return body if body is not None and body.kind == "akimat" else None
 
 
+_MEMO: dict[tuple[str, str], tuple[LanguageContent, list[ChoiceGroup]]] = {}
+
+
+def _memoised(build: Callable[[str], list[ChoiceGroup]]) -> Callable[[str], list[ChoiceGroup]]:
+    """Build a choice list once per language and content version (every form page uses them)."""
+
+    @wraps(build)
+    def cached(lang: str) -> list[ChoiceGroup]:
+        content = _content(lang)
+        key = (build.__name__, lang)
+        hit = _MEMO.get(key)
+        if hit is None or hit[0] is not content:
+            hit = _MEMO[key] = (content, build(lang))
+        return hit[1]
+
+    return cached
+
+
 def _grouped(content: LanguageContent, entries: list[tuple[str, Choice]]) -> list[ChoiceGroup]:
     """Choices grouped under their oblast or city, regions in catalogue order."""
     groups: dict[str, list[Choice]] = {}
@@ -46,6 +66,7 @@ def _grouped(content: LanguageContent, entries: list[tuple[str, Choice]]) -> lis
     ]
 
 
+@_memoised
 def akimat_groups(lang: str) -> list[ChoiceGroup]:
     """Akimats grouped by oblast or city, for the filing form."""
     content = _content(lang)
@@ -55,12 +76,14 @@ def akimat_groups(lang: str) -> list[ChoiceGroup]:
     )
 
 
+@_memoised
 def service_groups(lang: str) -> list[ChoiceGroup]:
     content = _content(lang)
     services = sorted(content.services.values(), key=lambda s: s.title)
     return _grouped(content, [(s.region, Choice(s.id, s.title)) for s in services])
 
 
+@_memoised
 def office_groups(lang: str) -> list[ChoiceGroup]:
     """Offices that provide services (everything but akimats), grouped by region."""
     content = _content(lang)

@@ -9,6 +9,7 @@ messages are written to the outbox folder so nothing is lost.
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import threading
 from email.message import EmailMessage
@@ -85,45 +86,72 @@ def send(config: dict[str, Any], notification: Notification) -> None:
 
 
 def deliver_pending(app: Flask) -> int:
-    """Send every email that is due; return how many were sent."""
+    """Send every email that is due, in batches; return how many were sent."""
     sent = 0
     with _delivery_lock, app.app_context():
         session = db.session
         try:
-            for notification_id in services.pending_notifications(session, services.utcnow()):
-                notification = services.claim_notification(
-                    session, notification_id, services.utcnow()
-                )
-                if notification is None:
-                    continue
-                try:
-                    send(app.config, notification)
-                except Exception as error:
-                    log.warning(
-                        "email %s to complaint %s failed: %s",
-                        notification.id,
-                        notification.complaint_id,
-                        error,
-                    )
-                    services.record_delivery(
-                        session,
-                        notification.id,
-                        error=f"{type(error).__name__}: {error}",
-                        now=services.utcnow(),
-                    )
-                else:
-                    services.record_delivery(
-                        session, notification.id, error=None, now=services.utcnow()
-                    )
-                    sent += 1
+            while batch := services.claim_notifications(session, services.utcnow()):
+                results: list[tuple[int, str | None]] = []
+                for notification in batch:
+                    try:
+                        send(app.config, notification)
+                    except Exception as error:  # any failure is recorded and retried
+                        log.warning(
+                            "email %s to complaint %s failed: %s",
+                            notification.id,
+                            notification.complaint_id,
+                            error,
+                        )
+                        results.append((notification.id, f"{type(error).__name__}: {error}"))
+                    else:
+                        results.append((notification.id, None))
+                        sent += 1
+                services.record_deliveries(session, results, services.utcnow())
         finally:
             db.session.remove()
     return sent
 
 
+class Courier:
+    """One background sender per app and process; a request only wakes it.
+
+    A thread per request would race its siblings for the database's write lock; one courier
+    sends whatever has queued up since it last looked, in one pass.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._wake = threading.Event()
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def wake(self) -> None:
+        with self._guard:
+            # After a fork (gunicorn workers) the parent's thread does not exist here.
+            if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="qyzmet-mail", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            try:
+                deliver_pending(self.app)
+            except Exception:  # the next wake or the timer retries; never let the courier die
+                log.exception("delivering queued emails failed")
+
+
 def schedule_delivery(app: Flask) -> None:
-    """Deliver after the response: inline when configured (tests), else in a daemon thread."""
+    """Deliver after the response: inline when configured (tests), else by the courier."""
     if app.config.get("MAIL_DELIVERY") == "inline":
         deliver_pending(app)
         return
-    threading.Thread(target=deliver_pending, args=(app,), name="qyzmet-mail", daemon=True).start()
+    courier = app.extensions.get("qyzmet_courier")
+    if courier is None:
+        courier = app.extensions.setdefault("qyzmet_courier", Courier(app))
+    courier.wake()

@@ -837,39 +837,39 @@ def record_login(session: Session, staff_id: int, now: datetime, new_hash: str |
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
-def pending_notifications(session: Session, now: datetime, limit: int = 50) -> list[int]:
-    """Ids of emails due for a (re)try, including ones a crashed sender left half-done."""
+def _due_for_sending(now: datetime):
+    """Pending emails whose (re)try time has come, and ones a crashed sender left half-done."""
     stale = now - CLAIM_TIMEOUT
-    rows = session.execute(
-        select(Notification.id)
-        .where(
-            ((Notification.status == "pending") & (Notification.next_attempt_at <= now))
-            | ((Notification.status == "sending") & (Notification.next_attempt_at <= stale))
-        )
-        .order_by(Notification.id)
-        .limit(limit)
-    ).scalars()
-    ids = list(rows)
-    session.commit()
-    return ids
+    return ((Notification.status == "pending") & (Notification.next_attempt_at <= now)) | (
+        (Notification.status == "sending") & (Notification.next_attempt_at <= stale)
+    )
 
 
-def claim_notification(
-    session: Session, notification_id: int, now: datetime
-) -> Notification | None:
-    """Take an email for sending so that two senders never send it twice."""
-    stale = now - CLAIM_TIMEOUT
+def claim_notifications(session: Session, now: datetime, limit: int = 100) -> list[Notification]:
+    """Take the due emails for sending, in one statement, so no two senders send one twice."""
     with write_transaction(session):
-        claimed = session.execute(
-            update(Notification)
-            .where(
-                Notification.id == notification_id,
-                ((Notification.status == "pending") & (Notification.next_attempt_at <= now))
-                | ((Notification.status == "sending") & (Notification.next_attempt_at <= stale)),
-            )
-            .values(status="sending", next_attempt_at=now)
-        ).rowcount
-    return session.get(Notification, notification_id) if claimed else None
+        due = (
+            select(Notification.id)
+            .where(_due_for_sending(now))
+            .order_by(Notification.id)
+            .limit(limit)
+        )
+        claimed = list(
+            session.execute(
+                update(Notification)
+                .where(Notification.id.in_(due.scalar_subquery()), _due_for_sending(now))
+                .values(status="sending", next_attempt_at=now)
+                .returning(Notification.id)
+            ).scalars()
+        )
+    if not claimed:
+        return []
+    notifications = session.execute(
+        select(Notification).where(Notification.id.in_(claimed)).order_by(Notification.id)
+    ).scalars()
+    result = list(notifications)
+    session.commit()
+    return result
 
 
 RETRY_DELAYS = (
@@ -880,25 +880,25 @@ RETRY_DELAYS = (
 )
 
 
-def record_delivery(
-    session: Session, notification_id: int, *, error: str | None, now: datetime
-) -> Notification:
-    """Mark an email sent, or schedule a retry; after the last retry it is failed for staff."""
+def record_deliveries(
+    session: Session, results: Sequence[tuple[int, str | None]], now: datetime
+) -> None:
+    """Mark each email sent, or schedule its retry; after the last retry it is failed for staff."""
     with write_transaction(session):
-        notification = session.get(Notification, notification_id)
-        notification.attempts += 1
-        if error is None:
-            notification.status = "sent"
-            notification.sent_at = now
-            notification.last_error = None
-        else:
-            notification.last_error = error[:2000]
-            if notification.attempts > len(RETRY_DELAYS):
-                notification.status = "failed"
+        for notification_id, error in results:
+            notification = session.get(Notification, notification_id)
+            notification.attempts += 1
+            if error is None:
+                notification.status = "sent"
+                notification.sent_at = now
+                notification.last_error = None
             else:
-                notification.status = "pending"
-                notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
-    return notification
+                notification.last_error = error[:2000]
+                if notification.attempts > len(RETRY_DELAYS):
+                    notification.status = "failed"
+                else:
+                    notification.status = "pending"
+                    notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
 
 
 def utcnow() -> datetime:
@@ -919,12 +919,11 @@ __all__ = [
     "StaleComplaint",
     "TransitionNotAllowed",
     "answer_survey",
-    "claim_notification",
+    "claim_notifications",
     "create_staff",
     "file_complaint",
     "find_for_applicant",
-    "pending_notifications",
-    "record_delivery",
+    "record_deliveries",
     "record_login",
     "set_password",
     "take_action",

@@ -228,6 +228,11 @@ def check_content(root: Path | str = DEFAULT_CONTENT_ROOT) -> list[Problem]:
         content = load_content(root)
     except ContentError as error:
         return error.problems
+    return problems_in(content)
+
+
+def problems_in(content: Content) -> list[Problem]:
+    """The cross-file problems of content that loaded: references, scan leftovers, parity."""
     problems: list[Problem] = []
     for lang_content in content.languages.values():
         problems.extend(_reference_problems(lang_content))

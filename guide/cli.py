@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from guide.checks import check_content
-from guide.loader import ContentError
+from guide.checks import check_content, problems_in
+from guide.loader import ContentError, load_content
 
 
 @click.group()
@@ -38,8 +38,14 @@ def check_command() -> None:
 def build_command(out_dir: Path, no_search: bool) -> None:
     """Freeze every guide page in both languages into OUT and index it for search."""
     from guide.freeze import build_site
+    from guide.views import use_content
 
-    problems = check_content(Path(current_app.config["GUIDE_CONTENT_ROOT"]))
+    try:
+        content = load_content(Path(current_app.config["GUIDE_CONTENT_ROOT"]))
+    except ContentError as error:
+        problems = error.problems
+    else:
+        problems = problems_in(content)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -47,11 +53,10 @@ def build_command(out_dir: Path, no_search: bool) -> None:
             "Not building: fix the content first (flask --app qyzmet guide check).", err=True
         )
         sys.exit(1)
-    try:
-        report = build_site(current_app._get_current_object(), out_dir, search_index=not no_search)  # type: ignore[attr-defined]
-    except ContentError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
+    # The content just checked is the content built: it is read once.
+    use_content(content)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    report = build_site(app, out_dir, search_index=not no_search)
     for problem in report.link_problems:
         click.echo(f"broken link: {problem}", err=True)
     click.echo(

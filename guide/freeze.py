@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import shutil
 import subprocess  # nosec B404  # runs only Pagefind, with fixed arguments
 import sys
 import time
 import warnings
 from dataclasses import dataclass
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
-from guide.linkcheck import LinkProblem, check_site
+from guide.linkcheck import LinkProblem, Scan, check_site, scan_page
 from guide.schema import LANGUAGES
 from guide.views import get_content, guide_pages
+
+
+def default_jobs() -> int:
+    """One worker per core the process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -25,23 +37,95 @@ class BuildReport:
     link_problems: list[LinkProblem]
 
 
-def make_freezer(app: Flask) -> Freezer:
-    # Explicit generators only: the app also has dynamic routes (complaints, /healthz).
-    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False, with_static_files=True)
+def make_freezer(app: Flask, shard: int = 0, shards: int = 1) -> Freezer:
+    """A freezer for every `shards`-th guide page, starting at `shard` (static files in shard 0).
+
+    Explicit generators only: the app also has dynamic routes (complaints, staff, /healthz).
+    """
+    freezer = Freezer(
+        app, with_no_argument_rules=False, log_url_for=False, with_static_files=shard == 0
+    )
 
     @freezer.register_generator
     def pages():
-        yield "guide.choose_language", {}
-        yield "guide.not_found_page", {}
-        yield "guide.sitemap", {}
-        yield "guide.robots", {}
+        if shard == 0:
+            yield "guide.choose_language", {}
+            yield "guide.not_found_page", {}
+            yield "guide.sitemap", {}
+            yield "guide.robots", {}
         with app.app_context():
             content = get_content()
-        for endpoint, values in guide_pages(content):
-            for lang in LANGUAGES:
-                yield endpoint, {"lang_code": lang, **values}
+        localised = [
+            (endpoint, {"lang_code": lang, **values})
+            for endpoint, values in guide_pages(content)
+            for lang in LANGUAGES
+        ]
+        yield from localised[shard::shards]
 
     return freezer
+
+
+def _freeze(app: Flask, shard: int, shards: int) -> set[str]:
+    with warnings.catch_warnings():
+        # The app's dynamic routes (complaints, staff, /healthz) are deliberately not frozen.
+        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+        return make_freezer(app, shard, shards).freeze()
+
+
+def _page_file(out_dir: Path, url: str) -> Path:
+    path = url.split("?", 1)[0].lstrip("/")
+    return out_dir / path / "index.html" if url.endswith("/") else out_dir / path
+
+
+def _scan_frozen(out_dir: Path, urls: set[str]) -> dict[str, Scan]:
+    """Scan the pages this process wrote, so the link check's reading is spread over cores."""
+    scans = {}
+    for url in urls:
+        page = _page_file(out_dir, url)
+        if page.suffix == ".html" and page.is_file():
+            scans[str(page.relative_to(out_dir))] = scan_page(page)
+    return scans
+
+
+def _freeze_shard(app: Flask, out_dir: Path, shard: int, shards: int, results: Queue) -> None:
+    try:
+        urls = _freeze(app, shard, shards)
+        results.put((shard, urls, _scan_frozen(out_dir, urls), None))
+    except BaseException as error:  # reported by the parent, which fails the build
+        results.put((shard, set(), {}, f"{type(error).__name__}: {error}"))
+
+
+def freeze_pages(app: Flask, out_dir: Path, jobs: int) -> tuple[set[str], dict[str, Scan]]:
+    """Freeze every page into `out_dir`, in `jobs` processes forked from this one.
+
+    Pages are independent, so the build scales with cores; the content is loaded once, before
+    the fork, and shared by the workers.
+    """
+    app.config["FREEZER_DESTINATION"] = str(out_dir)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _freeze(app, 0, 1), {}
+    shutil.rmtree(out_dir, ignore_errors=True)
+    # Each worker writes only its own pages; none may delete the others' files.
+    app.config["FREEZER_REMOVE_EXTRA_FILES"] = False
+    with app.app_context():
+        get_content()
+    context = multiprocessing.get_context("fork")
+    results: Queue = context.Queue()
+    workers = [
+        context.Process(target=_freeze_shard, args=(app, out_dir, shard, jobs, results))
+        for shard in range(jobs)
+    ]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    errors = [error for *_, error in outcomes if error]
+    if errors:
+        raise RuntimeError("freezing failed: " + "; ".join(errors))
+    urls = set().union(*(urls for _, urls, _, _ in outcomes))
+    scans = {path: scan for _, _, shard_scans, _ in outcomes for path, scan in shard_scans.items()}
+    return urls, scans
 
 
 def run_pagefind(out_dir: Path) -> None:
@@ -52,18 +136,15 @@ def run_pagefind(out_dir: Path) -> None:
     )
 
 
-def build_site(app: Flask, out_dir: Path, search_index: bool = True) -> BuildReport:
+def build_site(
+    app: Flask, out_dir: Path, search_index: bool = True, jobs: int | None = None
+) -> BuildReport:
     started = time.perf_counter()
     out_dir = out_dir.resolve()
-    app.config["FREEZER_DESTINATION"] = str(out_dir)
-    freezer = make_freezer(app)
-    with warnings.catch_warnings():
-        # The app's dynamic routes (complaints, staff, /healthz) are deliberately not frozen.
-        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-        urls = freezer.freeze()
+    urls, scans = freeze_pages(app, out_dir, jobs if jobs is not None else default_jobs())
     html_pages = sum(1 for url in urls if url.endswith("/") or url.endswith(".html"))
     if search_index:
         run_pagefind(out_dir)
     files = sum(1 for path in out_dir.rglob("*") if path.is_file())
-    problems = check_site(out_dir)
+    problems = check_site(out_dir, scans)
     return BuildReport(html_pages, files, time.perf_counter() - started, problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -35,7 +36,11 @@ BODY_KIND_ORDER = (
 )
 
 
-_LOADED: dict[str, tuple[tuple[int, int], Content]] = {}
+# root -> (when the files were last looked at, their stamp, the content)
+_LOADED: dict[str, tuple[float, tuple[int, int], Content]] = {}
+# How often a running app looks for edited content files: often enough for an editor under
+# `make run`, rarely enough that pages do not pay for a directory walk on every lookup.
+RECHECK_SECONDS = 2.0
 
 
 def _stamp(root: Path) -> tuple[int, int]:
@@ -50,12 +55,20 @@ def get_content() -> Content:
     `guide check` reports problems before content reaches the site.
     """
     root = Path(current_app.config["GUIDE_CONTENT_ROOT"]).resolve()
-    stamp = _stamp(root)
+    now = time.monotonic()
     cached = _LOADED.get(str(root))
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, load_content(root))
-        _LOADED[str(root)] = cached
-    return cached[1]
+    if cached is not None and now - cached[0] < RECHECK_SECONDS:
+        return cached[2]
+    stamp = _stamp(root)
+    content = cached[2] if cached is not None and cached[1] == stamp else load_content(root)
+    _LOADED[str(root)] = (now, stamp, content)
+    return content
+
+
+def use_content(content: Content) -> None:
+    """Serve `content`, already loaded (and checked) from its root, without reading it again."""
+    root = Path(content.root).resolve()
+    _LOADED[str(root)] = (time.monotonic(), _stamp(root), content)
 
 
 def lang_content() -> LanguageContent:

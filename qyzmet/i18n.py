@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, get_translations, refresh
 from werkzeug.routing import BaseConverter
 
 from qyzmet.config import LANGUAGE_NAMES, LANGUAGES
@@ -44,6 +44,37 @@ def alternate_url(lang: str) -> str | None:
     return url_for(request.endpoint, **values)
 
 
+_CATALOGUES: dict[tuple[int, str], Any] = {}
+
+
+def catalogue() -> Any:
+    """The compiled catalogue of the page's language, looked up once per process and language.
+
+    Flask-Babel resolves the translations through several context lookups on every string;
+    templates call gettext dozens of times a page, and a catalogue never changes while the
+    process runs.
+    """
+    found = g.get("_catalogue")
+    if found is None:
+        key = (id(current_app._get_current_object()), str(get_locale()))  # type: ignore[attr-defined]
+        found = _CATALOGUES.get(key)
+        if found is None:
+            found = _CATALOGUES[key] = get_translations()
+        g._catalogue = found
+    return found
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates translate through `catalogue()`; call after Flask-Babel's init_app."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["lang"] = LanguageConverter
 
@@ -52,6 +83,7 @@ def init_app(app: Flask) -> None:
         # Always reset: the static build runs many requests inside one application context,
         # where `g` and Flask-Babel's cached locale would otherwise leak between pages.
         g.lang_code = values.pop("lang_code", None) if values else None
+        g.pop("_catalogue", None)
         refresh()
 
     @app.url_defaults
