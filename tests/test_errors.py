@@ -1,0 +1,39 @@
+"""Errors answer in the visitor's language with a page, never a bare traceback."""
+
+import pytest
+from helpers import text_of
+
+
+@pytest.fixture
+def failing_client(guide_app):
+    guide_app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @guide_app.get("/<lang:lang_code>/boom/")
+    def boom():
+        raise RuntimeError("an unexpected failure")
+
+    return guide_app.test_client()
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("kk", "Кешіріңіз, сервисте ақау бар"), ("ru", "Извините, в работе сервиса произошёл сбой")],
+)
+def test_an_unexpected_failure_shows_the_500_page_in_the_language(failing_client, lang, title):
+    response = failing_client.get(f"/{lang}/boom/")
+    assert response.status_code == 500
+    text = text_of(response)
+    assert title in text
+    assert "RuntimeError" not in text and "Traceback" not in text
+
+
+def test_an_unknown_path_outside_a_language_gets_the_kazakh_404(guide_client):
+    response = guide_client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Бет табылмады" in text_of(response)
+
+
+def test_a_wrong_method_is_a_clear_page_not_a_500(guide_client):
+    response = guide_client.delete("/ru/")
+    assert response.status_code == 405
+    assert "С запросом что-то не так" in text_of(response)
