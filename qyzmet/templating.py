@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -108,7 +108,9 @@ def local_datetime(value: datetime | None) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
-    return format_datetime(value.astimezone(ALMATY), "d MMMM y, HH:mm")
+    local = value.astimezone(ALMATY)
+    # The date as the language writes it (CLDR's long form), then the 24-hour time.
+    return f"{format_date(local.date(), 'long')}, {local:%H:%M}"
 
 
 def almaty_date(value: datetime) -> date:

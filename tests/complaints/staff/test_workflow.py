@@ -41,7 +41,7 @@ def test_a_paper_complaint_goes_from_registration_to_the_applicants_answer(app, 
     coupon = text_of(response)
     number = re.search(r"TRZ-\d{4}-\d{6}", coupon).group(0)
     code = re.search(r'id="access-code">([^<]+)<', response.get_data(as_text=True)).group(1)
-    assert "20 қараша 2026, 10:15" in coupon
+    assert "2026 ж. 20 қараша, 10:15" in coupon
     assert registrar_name(app, registrar) in coupon
     with app.app_context():
         complaint_id = db.session.execute(
