@@ -158,7 +158,7 @@ def test_citizen_on_a_phone_finds_a_service_complains_and_tracks_it(
     status = state_label("registered", citizen.lang)
     expect(page.get_by_role("heading", level=1)).to_have_text(status)
     expect(page.locator(".qz-status")).to_have_text(status)
-    history = page.locator(".qz-timeline__item")
+    history = page.locator(".qz-timeline__event")
     expect(history).to_have_count(1)
     received = in_language(
         live_server.app, citizen.lang, lambda: gettext("Complaint received and registered")
