@@ -114,6 +114,20 @@ class _QuietStaticHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args) -> None:
         """Silent: the test output should show failures, not every file served."""
 
+    def send_error(self, code, message=None, explain=None) -> None:
+        """Answer unknown paths with the site's own 404.html, as nginx's error_page does."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 @pytest.fixture(scope="session")
 def frozen_site(tmp_path_factory) -> Path:

@@ -92,12 +92,11 @@ def test_language_switcher_lands_on_the_same_page_in_the_other_language(
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
 
 
-def test_unknown_path_on_a_plain_static_server(page: Page, static_server, frozen_site):
-    # A request, not a visit: http.server's own error page would only add its favicon's 404.
-    response = page.request.get(f"{static_server}/kk/no-such-page/")
+def test_an_unknown_path_gets_the_bilingual_404_page(page: Page, static_server, frozen_site):
+    # The static server answers like nginx's `error_page 404 /404.html` (docs/deploy.md).
+    response = page.goto(f"{static_server}/kk/no-such-page/")
     assert response.status == 404
-    assert (frozen_site / "404.html").is_file()
-    pytest.skip(
-        "http.server answers unknown paths with its own error page and cannot be told to use "
-        "404.html (nginx's error_page can); the page itself is checked in test_accessibility"
-    )
+    expect(page.locator('[lang="kk"] h1')).to_have_text("Бет табылмады")
+    expect(page.locator('[lang="ru"] h2')).to_have_text("Страница не найдена")
+    page.locator('[lang="ru"] a[hreflang="ru"]').click()
+    expect(page).to_have_url(f"{static_server}/ru/")
