@@ -39,6 +39,10 @@ def press_tab_to(page: Page, field_id: str) -> None:
 
 
 def test_complaint_filed_with_the_keyboard_alone(page: Page, live_server, screenshot):
+    # Playwright turns on file-chooser interception without waiting for the browser to
+    # confirm it; listening from the start means it is on long before Space opens the chooser,
+    # instead of racing the key press on a busy machine.
+    page.on("filechooser", lambda chooser: None)
     page.goto(f"{live_server.url}/kk/complaints/new/")
 
     stops = tab_stops(page, until=lambda element: element["id"] == "submit")
