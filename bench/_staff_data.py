@@ -434,3 +434,22 @@ def trz_statuses(url_or_path: str, postgres: bool) -> dict[str, int]:
     counts = dict(connection.execute(query).fetchall())
     connection.close()
     return counts
+
+
+def run_sql(url_or_path: str, postgres: bool, script: str) -> None:
+    """Extra statements after the load (an index to try before writing its migration), then
+    fresh planner statistics."""
+    if postgres:
+        url = url_or_path.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(url, autocommit=True) as connection:
+            for statement in filter(str.strip, script.split(";")):
+                connection.execute(statement)  # type: ignore[arg-type]
+            connection.execute("VACUUM ANALYZE")
+        return
+    connection = sqlite3.connect(url_or_path, isolation_level=None)
+    try:
+        connection.executescript(script)
+        connection.execute("ANALYZE")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()

@@ -4,7 +4,7 @@ The table says whether each figure meets the target its issue set; it never fail
 on timing (the machine is shared and noisy). The exit status is non-zero only when a
 benchmark itself broke.
 
-    .venv/bin/python bench/run.py [--quick] [--only guide_build|complaints]
+    .venv/bin/python bench/run.py [--quick] [--only guide_build|complaints|staff]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ sys.path[0] = str(PROJECT_ROOT)
 
 from bench._report import Figure, machine, print_figures, read_figures  # noqa: E402
 
-BENCHMARKS = ("guide_build", "complaints")
+BENCHMARKS = ("guide_build", "complaints", "staff")
 
 
 def main() -> int:

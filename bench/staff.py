@@ -14,7 +14,8 @@ alone, timed and explained (`bench/_staff_explain.py`; SQL and plans with --verb
 
     .venv/bin/python -m bench.staff [--quick] [--database sqlite|postgresql] [--json FILE]
         [--users N] [--workers N] [--threads N] [--rows N] [--min-requests N]
-        [--profile DIR] [--wsgi MODULE:APP] [--verbose]
+        [--profile DIR] [--wsgi MODULE:APP] [--extra-sql FILE] [--case TEXT]
+        [--verbose]
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ class Plan:
     users: int
     server: Gunicorn
     verbose: bool
+    extra_sql: str = ""  # run after the load, before anything is measured
+    only: tuple[str, ...] = ()  # cases whose names contain one of these; all when empty
 
 
 def cases(deep_page: int, year: int) -> list[Case]:
@@ -243,6 +246,9 @@ def bench_database(
     else:
         _staff_data.load_sqlite(database, rows, loaded)
     load_seconds = time.perf_counter() - started
+    if plan.extra_sql:
+        print(f"[{name}] running the extra SQL (--extra-sql)", flush=True)
+        _staff_data.run_sql(database, postgres, plan.extra_sql)
     statuses = _staff_data.trz_statuses(database, postgres)
     trz = sum(statuses.values())
     deep = min(DEEP_PAGE, math.ceil(trz / PAGE_SIZE))
@@ -253,7 +259,11 @@ def bench_database(
         flush=True,
     )
     year = now.astimezone(_staff_data.ALMATY).year - 1
-    all_cases = cases(deep, year)
+    all_cases = [
+        case
+        for case in cases(deep, year)
+        if not plan.only or any(word in case.name for word in plan.only)
+    ]
     pages = explain_pages(
         url,
         staff.head_email,
@@ -376,7 +386,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, help="complaints to load")
     parser.add_argument("--min-requests", type=int, help="per case over all rounds (600)")
     parser.add_argument("--profile", type=Path, help="record py-spy samples into this folder")
+    parser.add_argument(
+        "--case", action="append", help="only the cases whose name contains this (repeatable)"
+    )
     parser.add_argument("--verbose", action="store_true", help="print each page's SQL and plans")
+    parser.add_argument(
+        "--extra-sql",
+        type=Path,
+        help="SQL to run after the load (e.g. an index to try before its migration; "
+        "with --database, as SQL differs)",
+    )
     parser.add_argument(
         "--wsgi",
         default="bench.wsgi:app",
@@ -394,6 +413,8 @@ def main() -> None:
         users=args.users,
         server=Gunicorn(args.workers, args.threads, args.wsgi),
         verbose=args.verbose,
+        extra_sql=args.extra_sql.read_text() if args.extra_sql else "",
+        only=tuple(args.case or ()),
     )
     print(f"Machine: {machine()}")
     figures = run(plan, args.database or ["sqlite", "postgresql"], args.profile)

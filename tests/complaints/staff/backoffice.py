@@ -1,5 +1,6 @@
 """Complaints in known states for the back-office tests (imported by the test modules)."""
 
+import uuid
 from pathlib import Path
 
 from complaints import directory, services
@@ -27,7 +28,8 @@ def new_complaint(app, akimat_id: str = TARAZ, **fields) -> int:
                 ),
                 subject="Документы не приняли",
                 text="Отдел не принял заявление.",
-                submission_token=f"token-{id(fields)}-{akimat_id}-{services.utcnow().timestamp()}",
+                # A fresh token each time: a repeated one returns the first complaint.
+                submission_token=f"token-{uuid.uuid4()}",
             ),
             [],
             now=services.utcnow(),

@@ -1,0 +1,158 @@
+"""The queue: counts per status, filters, search, order by due date and pages of 25."""
+
+from datetime import timedelta
+
+import pytest
+from backoffice import BAIZAK, load, new_complaint
+from helpers import page
+
+from complaints.web import today_in_almaty
+
+SERVICE = "zhambyl-housing-registration-2008"
+
+
+def numbers_in(response) -> list[str]:
+    """Registration numbers of the queue's rows, top to bottom."""
+    assert response.status_code == 200
+    return [link.get_text(strip=True) for link in page(response).select("tbody tr th a")]
+
+
+def counts_in(response) -> dict[str, int]:
+    """The status tiles: label -> count."""
+    return {
+        tile.select_one(".qz-stat__label").get_text(strip=True): int(
+            tile.select_one(".qz-stat__number").get_text(strip=True)
+        )
+        for tile in page(response).select(".qz-stat")
+    }
+
+
+def total_in(response) -> str:
+    return page(response).select_one("p[role=status]").get_text(strip=True)
+
+
+def number_of(app, complaint_id: int) -> str:
+    return load(app, complaint_id).registration_number
+
+
+@pytest.fixture
+def queue(app, team):
+    """Six Taraz complaints that differ in one thing each, and one of another akimat."""
+    today = today_in_almaty()
+    ids = {
+        "overdue": new_complaint(
+            app, status="in_review", executor_id=team["executor"].id, due_on=today - timedelta(9)
+        ),
+        "due today": new_complaint(
+            app, status="assigned", executor_id=team["executor"].id, due_on=today
+        ),
+        "later": new_complaint(
+            app, status="registered", due_on=today + timedelta(40), channel="paper"
+        ),
+        "service": new_complaint(
+            app, status="registered", due_on=today + timedelta(20), service_id=SERVICE
+        ),
+        "named": new_complaint(
+            app,
+            status="assigned",
+            executor_id=team["other_executor"].id,
+            due_on=today + timedelta(30),
+            applicant_name="Әбдірахманова Гүлнәр",
+            applicant_name_folded="әбдірахманова гүлнәр",
+        ),
+        "answered late": new_complaint(app, status="answered", due_on=today - timedelta(20)),
+        "other akimat": new_complaint(app, akimat_id=BAIZAK, due_on=today - timedelta(30)),
+    }
+    return {key: number_of(app, complaint_id) for key, complaint_id in ids.items()}
+
+
+def test_the_queue_lists_the_akimats_complaints_earliest_due_first(team, queue):
+    assert numbers_in(team["head"].get("/")) == [
+        queue["answered late"],
+        queue["overdue"],
+        queue["due today"],
+        queue["service"],
+        queue["named"],
+        queue["later"],
+    ]
+
+
+def test_the_status_tiles_count_the_akimats_complaints_and_the_total_follows_the_filter(
+    team, queue
+):
+    response = team["head"].get("/")
+    counts = counts_in(response)
+    assert counts["ашық"] == 5  # every state but the answered one
+    assert counts["Тіркелді"] == 2
+    assert counts["Орындаушы тағайындалды"] == 2
+    assert counts["Қаралуда"] == 1
+    assert counts["Жауап берілді"] == 1
+    assert total_in(response) == "6 шағым"
+    assert total_in(team["head"].get("/?status=registered")) == "2 шағым"
+    # A filter other than the status narrows the tiles too.
+    assert counts_in(team["head"].get("/?channel=paper"))["Тіркелді"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=registered", ["service", "later"]),
+        ("executor=none", ["answered late", "service", "later"]),
+        ("channel=paper", ["later"]),
+        (f"service={SERVICE}", ["service"]),
+        ("due=overdue", ["overdue"]),  # the answered one was late, but is no longer open
+        ("due=soon", ["due today"]),
+        ("due=later", ["service", "named", "later"]),
+        ("status=assigned&due=later", ["named"]),
+    ],
+)
+def test_each_filter_keeps_only_the_complaints_it_names(team, queue, query, expected):
+    assert numbers_in(team["head"].get(f"/?{query}")) == [queue[key] for key in expected]
+
+
+def test_the_executor_filter_shows_one_executors_complaints(team, queue):
+    response = team["head"].get(f"/?executor={team['other_executor'].id}")
+    assert numbers_in(response) == [queue["named"]]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["әбдірахманова", "ӘБДІРАХМАНОВА ГҮЛ", "гүлнәр"],
+    ids=["surname", "upper case, start of the given name", "given name"],
+)
+def test_a_search_by_applicant_name_ignores_case_in_kazakh_letters(team, queue, typed):
+    assert numbers_in(team["head"].get(f"/?q={typed}")) == [queue["named"]]
+
+
+def test_a_search_by_registration_number_finds_it_however_it_is_typed(team, queue):
+    number = queue["later"]
+    for typed in (number, number.lower(), number.replace("-", "–", 1), number[:-2]):
+        assert queue["later"] in numbers_in(team["head"].get(f"/?q={typed}")), typed
+    assert numbers_in(team["head"].get(f"/?q={number}")) == [number]
+
+
+def test_another_akimats_complaint_is_never_listed_or_found(team, queue):
+    other = queue["other akimat"]
+    assert other not in numbers_in(team["head"].get("/"))
+    searched = team["head"].get(f"/?q={other}")
+    assert numbers_in(searched) == []
+    assert total_in(searched) == "0 шағым"
+    assert "Сәйкес шағымдар жоқ." in page(searched).get_text()
+
+
+def test_the_queue_pages_through_25_complaints_at_a_time(app, team):
+    today = today_in_almaty()
+    numbers = [
+        number_of(app, new_complaint(app, due_on=today + timedelta(days))) for days in range(30)
+    ]
+    head = team["head"]
+    first = head.get("/")
+    assert numbers_in(first) == numbers[:25]
+    assert total_in(first) == "30 шағым"
+    assert numbers_in(head.get("/?page=2")) == numbers[25:]
+    # A page past the end shows the last page; a page that is not a number, the first.
+    assert numbers_in(head.get("/?page=99")) == numbers[25:]
+    assert numbers_in(head.get("/?page=abc")) == numbers[:25]
+    # The page links keep the filters.
+    links = [a["href"] for a in page(head.get("/?channel=web")).select(".govuk-pagination a")]
+    assert links and all("channel=web" in href for href in links)
