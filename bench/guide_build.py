@@ -392,8 +392,8 @@ def run(quick: bool) -> list[Figure]:
     )
     print(
         "pages/s is wall-clock (what an editor waits for); pages/CPU-s counts only the CPU the "
-        "build used, which others' load on the machine does not change. The freeze runs on "
-        "one core."
+        "build used, which others' load on the machine does not change. The freeze runs in "
+        "one process per core; Pagefind uses every core."
     )
     print_table(
         ["site", "page", "HTML KB", "assets KB (gzipped)", "total KB"],

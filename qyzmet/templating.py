@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_format_date
 from babel.dates import get_day_names
 from flask import Flask
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -99,7 +101,14 @@ def hours_lines(hours: Hours | None) -> list[str]:
 
 
 def long_date(value: date | None) -> str:
-    return format_date(value, "long") if value else ""
+    return _long_date(value, str(get_locale())) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _long_date(value: date, locale: str) -> str:
+    """Cached: a date through Babel costs about 60 µs (locale data, pattern, month names),
+    and a report or queue page writes the same few dozen dates over and over."""
+    return babel_format_date(value, "long", locale=locale)
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -110,7 +119,7 @@ def local_datetime(value: datetime | None) -> str:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
     local = value.astimezone(ALMATY)
     # The date as the language writes it (CLDR's long form), then the 24-hour time.
-    return f"{format_date(local.date(), 'long')}, {local:%H:%M}"
+    return f"{long_date(local.date())}, {local:%H:%M}"
 
 
 def almaty_date(value: datetime) -> date:
