@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,3 +229,34 @@ def postgres_settings() -> str:
     return ", ".join(f"{name}={value}" for name, value in POSTGRES_SETTINGS.items()) + (
         ", fsync=on, synchronous_commit=on (defaults)"
     )
+
+
+# A benchmark's work on one database: its name ("SQLite", "PostgreSQL"), SQLAlchemy URL,
+# the server's pid (None for SQLite, which runs in the app) and a scratch folder; it returns
+# its figures and its table rows.
+BenchDatabase = Callable[[str, str, int | None, Path], tuple[list, list[list[str]]]]
+
+
+def on_each_database(
+    databases: list[str], prefix: str, bench_database: BenchDatabase
+) -> tuple[list, list[list[str]]]:
+    """Run `bench_database` on a fresh SQLite file and a throwaway PostgreSQL, as asked."""
+    print(
+        "SQLite: file in WAL mode, synchronous=FULL (qyzmet.database). "
+        f"PostgreSQL 15: throwaway cluster, {postgres_settings()}."
+    )
+    figures: list = []
+    table: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        scratch = Path(tmp)
+        if "sqlite" in databases:
+            url = f"sqlite:///{scratch / 'bench.sqlite3'}"
+            found, rows = bench_database("SQLite", url, None, scratch)
+            figures += found
+            table += rows
+        if "postgresql" in databases:
+            with throwaway_postgres() as postgres:
+                found, rows = bench_database("PostgreSQL", postgres.url, postgres.pid, scratch)
+                figures += found
+                table += rows
+    return figures, table

@@ -26,7 +26,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -48,9 +47,8 @@ from bench._server import (
     Gunicorn,
     Server,
     cpu_seconds,
-    postgres_settings,
+    on_each_database,
     running_gunicorn,
-    throwaway_postgres,
     worker_threads,
 )
 
@@ -492,26 +490,11 @@ def run(plan: Plan, databases: list[str], profile_dir: Path | None) -> list[Figu
         f"rounds of {plan.duration:.0f} s (after {plan.warmup:.0f} s warm-up each), target "
         "and baseline alternating."
     )
-    print(
-        "SQLite: file in WAL mode, synchronous=FULL (qyzmet.database). "
-        f"PostgreSQL 15: throwaway cluster, {postgres_settings()}."
+    figures, table = on_each_database(
+        databases,
+        "qyzmet-bench-complaints-",
+        lambda name, url, pid, scratch: bench_database(name, url, pid, scratch, plan, profile_dir),
     )
-    figures: list[Figure] = []
-    table: list[list[str]] = []
-    with tempfile.TemporaryDirectory(prefix="qyzmet-bench-complaints-") as tmp:
-        scratch = Path(tmp)
-        if "sqlite" in databases:
-            url = f"sqlite:///{scratch / 'bench.sqlite3'}"
-            found, rows = bench_database("SQLite", url, None, scratch, plan, profile_dir)
-            figures += found
-            table += rows
-        if "postgresql" in databases:
-            with throwaway_postgres() as postgres:
-                found, rows = bench_database(
-                    "PostgreSQL", postgres.url, postgres.pid, scratch, plan, profile_dir
-                )
-                figures += found
-                table += rows
     print_table(
         [
             "database",

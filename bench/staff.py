@@ -26,7 +26,6 @@ import math
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -39,9 +38,8 @@ from bench._server import (
     PROJECT_ROOT,
     Gunicorn,
     Server,
-    postgres_settings,
+    on_each_database,
     running_gunicorn,
-    throwaway_postgres,
 )
 from bench._staff_explain import explain_pages, print_pages
 from bench._staff_load import fetch
@@ -326,26 +324,11 @@ def run(plan: Plan, databases: list[str], profile_dir: Path | None) -> list[Figu
         f"enough for {plan.min_requests} requests over the rounds) after {plan.warmup:.0f} s "
         "warm-up."
     )
-    print(
-        "SQLite: file in WAL mode, synchronous=FULL (qyzmet.database). "
-        f"PostgreSQL 15: throwaway cluster, {postgres_settings()}."
+    figures, table = on_each_database(
+        databases,
+        "qyzmet-bench-staff-",
+        lambda name, url, pid, scratch: bench_database(name, url, pid, scratch, plan, profile_dir),
     )
-    figures: list[Figure] = []
-    table: list[list[str]] = []
-    with tempfile.TemporaryDirectory(prefix="qyzmet-bench-staff-") as tmp:
-        scratch = Path(tmp)
-        if "sqlite" in databases:
-            url = f"sqlite:///{scratch / 'bench.sqlite3'}"
-            found, rows = bench_database("SQLite", url, None, scratch, plan, profile_dir)
-            figures += found
-            table += rows
-        if "postgresql" in databases:
-            with throwaway_postgres() as postgres:
-                found, rows = bench_database(
-                    "PostgreSQL", postgres.url, postgres.pid, scratch, plan, profile_dir
-                )
-                figures += found
-                table += rows
     print_table(
         [
             "database",

@@ -101,7 +101,10 @@ def hours_lines(hours: Hours | None) -> list[str]:
 
 
 def long_date(value: date | None) -> str:
-    return _long_date(value, str(get_locale())) if value else ""
+    if not value:
+        return ""
+    locale = get_locale()
+    return _long_date(value, str(locale)) if locale else babel_format_date(value, "long")
 
 
 @lru_cache(maxsize=4096)
