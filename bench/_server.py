@@ -6,6 +6,7 @@ run leaves nothing behind.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import http.client
 import os
@@ -260,3 +261,22 @@ def on_each_database(
                 figures += found
                 table += rows
     return figures, table
+
+
+def add_server_arguments(parser: argparse.ArgumentParser, quick_help: str, users: str) -> None:
+    """The options every load benchmark shares: size, output, databases and the server."""
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--json", type=Path, help="also write the figures here (for run.py)")
+    parser.add_argument(
+        "--database", choices=["sqlite", "postgresql"], action="append", help="default: both"
+    )
+    parser.add_argument("--users", type=int, default=4, help=f"concurrent simulated {users}")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--profile", type=Path, help="record py-spy samples into this folder")
+    parser.add_argument(
+        "--wsgi",
+        default="bench.wsgi:app",
+        help="the app to serve, to measure a change before making it (keep the baselines: "
+        "build it with bench.wsgi.create_bench_app)",
+    )

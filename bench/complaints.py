@@ -46,6 +46,7 @@ from bench._server import (
     PROJECT_ROOT,
     Gunicorn,
     Server,
+    add_server_arguments,
     cpu_seconds,
     on_each_database,
     running_gunicorn,
@@ -523,23 +524,9 @@ def run(plan: Plan, databases: list[str], profile_dir: Path | None) -> list[Figu
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="20,000 rows, one short round")
-    parser.add_argument("--json", type=Path, help="also write the figures here (for run.py)")
-    parser.add_argument(
-        "--database", choices=["sqlite", "postgresql"], action="append", help="default: both"
-    )
-    parser.add_argument("--users", type=int, default=4, help="concurrent simulated users")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    add_server_arguments(parser, "20,000 rows, one short round", "users")
     parser.add_argument("--rows", type=int, help="complaints to load for tracking")
     parser.add_argument("--settle", type=float, help="seconds of unmeasured load first")
-    parser.add_argument("--profile", type=Path, help="record py-spy samples into this folder")
-    parser.add_argument(
-        "--wsgi",
-        default="bench.wsgi:app",
-        help="the app to serve, to measure a change before making it (keep the baselines: "
-        "build it with bench.wsgi.create_bench_app)",
-    )
     args = parser.parse_args()
     plan = Plan(
         rows=args.rows or (20_000 if args.quick else 1_000_000),

@@ -38,6 +38,7 @@ from bench._server import (
     PROJECT_ROOT,
     Gunicorn,
     Server,
+    add_server_arguments,
     on_each_database,
     running_gunicorn,
 )
@@ -358,17 +359,9 @@ def run(plan: Plan, databases: list[str], profile_dir: Path | None) -> list[Figu
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="60,000 rows, one short round")
-    parser.add_argument("--json", type=Path, help="also write the figures here (for run.py)")
-    parser.add_argument(
-        "--database", choices=["sqlite", "postgresql"], action="append", help="default: both"
-    )
-    parser.add_argument("--users", type=int, default=4, help="concurrent simulated heads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    add_server_arguments(parser, "60,000 rows, one short round", "heads")
     parser.add_argument("--rows", type=int, help="complaints to load")
     parser.add_argument("--min-requests", type=int, help="per case over all rounds (600)")
-    parser.add_argument("--profile", type=Path, help="record py-spy samples into this folder")
     parser.add_argument(
         "--case", action="append", help="only the cases whose name contains this (repeatable)"
     )
@@ -378,11 +371,6 @@ def main() -> None:
         type=Path,
         help="SQL to run after the load (e.g. an index to try before its migration; "
         "with --database, as SQL differs)",
-    )
-    parser.add_argument(
-        "--wsgi",
-        default="bench.wsgi:app",
-        help="the app to serve, to measure a change before making it",
     )
     args = parser.parse_args()
     plan = Plan(
