@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, render_template, url_for
-from flask_babel import force_locale
 
 from complaints import services
 from complaints.models import Complaint, Notification
 from qyzmet.extensions import db
+from qyzmet.i18n import force_locale
 
 log = logging.getLogger(__name__)
 _delivery_lock = threading.Lock()

@@ -57,7 +57,9 @@ def get_content() -> Content:
     root = Path(current_app.config["GUIDE_CONTENT_ROOT"]).resolve()
     now = time.monotonic()
     cached = _LOADED.get(str(root))
-    if cached is not None and now - cached[0] < RECHECK_SECONDS:
+    # None: never look again (the static build pins the content it started with).
+    recheck = current_app.config.get("GUIDE_RECHECK_SECONDS", RECHECK_SECONDS)
+    if cached is not None and (recheck is None or now - cached[0] < recheck):
         return cached[2]
     stamp = _stamp(root)
     content = cached[2] if cached is not None and cached[1] == stamp else load_content(root)

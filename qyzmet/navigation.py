@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import gettext as _
 
 from qyzmet.i18n import current_language
+from qyzmet.i18n import translate as _
 
 
 @dataclass(frozen=True)

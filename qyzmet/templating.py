@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_day_names
 from flask import Flask
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from guide.schema import WEEKDAYS, Duration, Hours
+from qyzmet.i18n import translate as _
+from qyzmet.i18n import translate_plural as ngettext
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -45,9 +46,14 @@ def duration(value: Duration | None) -> str:
     return ngettext("%(value)s day", "%(value)s days", count, value=shown)
 
 
-def _day_names(width: str = "wide") -> list[str]:
-    names = get_day_names(width, locale=str(get_locale()))
-    return [names[index] for index in range(7)]
+def _day_names(width: str = "wide") -> tuple[str, ...]:
+    return _day_names_in(width, str(get_locale()))
+
+
+@lru_cache(maxsize=16)
+def _day_names_in(width: str, locale: str) -> tuple[str, ...]:
+    names = get_day_names(width, locale=locale)
+    return tuple(names[index] for index in range(7))
 
 
 def _day_span(days: list[str]) -> str:

@@ -1,0 +1,93 @@
+"""Translation in templates and Python code: the cached catalogue must give what Flask-Babel and
+Jinja's own i18n extension give, in the right language, also when an email switches it."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g, render_template_string
+from flask_babel import gettext as babel_gettext
+from flask_babel import ngettext as babel_ngettext
+from jinja2 import Environment
+
+from qyzmet.i18n import catalogue, force_locale, translate, translate_plural
+
+
+@pytest.fixture
+def jinja_reference(guide_app):
+    """Jinja's own new-style gettext over the same catalogue: what ours must match."""
+    reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    reference.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+    )
+    return reference
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("Skip to main content") }}',
+        '{{ gettext("Skip to main content") }}',
+        # No variables, yet `%%` is still read as a format string.
+        '{{ _("You can enter up to %%{count} characters") }}',
+        # Variables are escaped into the translated markup.
+        '{{ _("Complain to %(akimat)s", akimat="<script>x</script> & Co") }}',
+        '{{ ngettext("%(num)s office: addresses, phones and hours", '
+        '"%(num)s offices: addresses, phones and hours", 3) }}',
+    ],
+)
+def test_templates_translate_as_jinjas_own_i18n_extension_does(
+    guide_app, jinja_reference, lang, source
+):
+    with guide_app.test_request_context(f"/{lang}/"):
+        g.lang_code = lang
+        ours = [render_template_string(source) for _ in range(2)]  # the second from the memo
+        expected = jinja_reference.from_string(source).render()
+    assert ours == [expected, expected]
+    assert "<script>" not in expected
+
+
+def test_a_memoised_message_is_not_escaped_again_outside_html(guide_app):
+    with guide_app.test_request_context("/ru/"):
+        g.lang_code = "ru"
+        html = render_template_string('{{ _("Complain to %(akimat)s", akimat="A & B") }}')
+        text = guide_app.jinja_env.from_string(
+            '{% autoescape false %}{{ _("Complain to %(akimat)s", akimat="A & B") }}'
+            "{% endautoescape %}"
+        ).render()
+    assert html == "Подать жалобу: A &amp; B"
+    assert text == "Подать жалобу: A & B"
+
+
+def test_force_locale_switches_the_catalogue_a_page_already_cached(guide_app):
+    """A staff member on a Kazakh page sends an email to a Russian-speaking applicant."""
+    with guide_app.test_request_context("/kk/"):
+        g.lang_code = "kk"
+        page = render_template_string('{{ _("Skip to main content") }}')
+        with force_locale("ru"):
+            email = render_template_string('{{ _("Skip to main content") }}')
+            python_side = translate("Skip to main content")
+        after = render_template_string('{{ _("Skip to main content") }}')
+    assert page == after == "Негізгі мазмұнға өту"
+    assert email == python_side == "Перейти к основному содержанию"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_python_code_translates_as_flask_babel_does(guide_app, lang):
+    with guide_app.test_request_context(f"/{lang}/"):
+        g.lang_code = lang
+        assert translate("Complain to %(akimat)s", akimat="X") == babel_gettext(
+            "Complain to %(akimat)s", akimat="X"
+        )
+        for count in (1, 2, 5, 21):
+            assert translate_plural(
+                "%(value)s working day", "%(value)s working days", count, value=str(count)
+            ) == babel_ngettext(
+                "%(value)s working day", "%(value)s working days", count, value=str(count)
+            )
+
+
+def test_outside_an_application_the_message_stays_as_written():
+    assert translate("Skip to main content") == "Skip to main content"
