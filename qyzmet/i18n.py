@@ -129,6 +129,25 @@ def make_template_gettext(translations: Any = None) -> Any:
     return template_gettext
 
 
+def make_template_ngettext(translations: Any = None) -> Any:
+    """Jinja's new-style `ngettext` (`%(num)s` is the count), bound as `make_template_gettext`.
+
+    Taking only the evaluation context, not the whole template context, spares a call inside a
+    loop the copy of the context that Jinja makes for context functions there.
+    """
+
+    @pass_eval_context
+    def template_ngettext(
+        eval_context: EvalContext, singular: str, plural: str, count: int, **variables: Any
+    ) -> str:
+        found_translations = translations if translations is not None else catalogue()
+        variables.setdefault("num", count)
+        text = found_translations.ungettext(singular, plural, count)
+        return _as_template_text(text, eval_context) % variables
+
+    return template_ngettext
+
+
 def _as_template_text(translated: str, eval_context: EvalContext) -> str:
     # Our own catalogue's text is trusted markup, as in Jinja's i18n extension; `%` escapes
     # the variables put into it.
@@ -146,14 +165,17 @@ def install_template_gettext(app: Flask) -> None:
     )
     # `_` bound straight to the function, not to Jinja's alias that looks `gettext` up by name.
     looking_up = make_template_gettext()
-    app.jinja_env.globals.update(gettext=looking_up, _=looking_up)
+    app.jinja_env.globals.update(
+        gettext=looking_up, _=looking_up, ngettext=make_template_ngettext()
+    )
 
     @app.context_processor
     def bound_gettext() -> dict[str, Any]:
         # Each render gets the catalogue once; templates (and macros imported with context)
         # then translate without a context lookup per message.
-        bound = make_template_gettext(catalogue())
-        return {"gettext": bound, "_": bound}
+        translations = catalogue()
+        bound = make_template_gettext(translations)
+        return {"gettext": bound, "_": bound, "ngettext": make_template_ngettext(translations)}
 
 
 def init_app(app: Flask) -> None:
