@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 from flask import g, render_template, request
 from flask_babel import gettext as _
@@ -11,13 +14,14 @@ from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
 from complaints import directory
-from complaints.domain.deadlines import due_soon_until
+from complaints.domain.calendar import WorkingCalendar
+from complaints.domain.deadlines import DueStatus, due_soon_until
 from complaints.domain.workflow import CLOSED_STATES, OPEN_STATES, STATE_LABELS, State
 from complaints.models import Complaint, StaffUser
 from complaints.staff import blueprint
 from complaints.staff.auth import staff_required
 from complaints.staff.forms import QueueFilters
-from complaints.web import complaint_due_status, today_in_almaty, working_calendar
+from complaints.web import today_in_almaty, working_calendar
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
 
@@ -28,6 +32,20 @@ CHANNEL_LABELS = {
     "post": "By post",
     "in_person": "In person",
 }
+# What a row shows: not the whole complaint (its text and answer are long, and SQLite would
+# read them from overflow pages for nothing).
+ROW_COLUMNS = (
+    Complaint.id,
+    Complaint.registration_number,
+    Complaint.akimat_id,
+    Complaint.applicant_name,
+    Complaint.subject,
+    Complaint.channel,
+    Complaint.status,
+    Complaint.due_on,
+    Complaint.executor_id,
+)
+_OPEN_STATUSES = frozenset(state.value for state in OPEN_STATES)
 _NUMBER_LIKE = re.compile(r"^[A-Za-z]{2,6}[-–]?\d{0,4}[-–]?\d{0,6}$")
 
 
@@ -43,6 +61,21 @@ def channel_labels() -> dict[str, str]:
 
 def channel_label(channel: str) -> str:
     return channel_labels()[channel]
+
+
+def row_due_status(today: date, calendar: WorkingCalendar) -> Callable[[Any], DueStatus | None]:
+    """`complaint_due_status` for a page of rows: today and the last "due soon" date are
+    worked out once, not with the calendar for every row."""
+    soon_until = due_soon_until(today, calendar)
+
+    def status(row) -> DueStatus | None:
+        if row.status not in _OPEN_STATUSES:
+            return None
+        if row.due_on < today:
+            return DueStatus.OVERDUE
+        return DueStatus.DUE_SOON if row.due_on <= soon_until else DueStatus.LATER
+
+    return status
 
 
 def _filters(lang: str, scope: list[str]) -> QueueFilters:
@@ -152,15 +185,11 @@ def queue():
         .limit(PAGE_SIZE)
         .subquery()
     )
-    rows = (
-        db.session.execute(
-            select(Complaint)
-            .join(page_ids, Complaint.id == page_ids.c.id)
-            .order_by(Complaint.due_on, Complaint.id)
-        )
-        .scalars()
-        .all()
-    )
+    rows = db.session.execute(
+        select(*ROW_COLUMNS)
+        .join(page_ids, Complaint.id == page_ids.c.id)
+        .order_by(Complaint.due_on, Complaint.id)
+    ).all()
     executor_names = dict(
         db.session.execute(
             select(StaffUser.id, StaffUser.full_name).where(
@@ -182,7 +211,7 @@ def queue():
         args=args,
         executor_names=executor_names,
         state_labels={state.value: STATE_LABELS[state][lang] for state in State},
-        due_status=complaint_due_status,
+        due_status=row_due_status(today_in_almaty(), working_calendar()),
         channel_label=channel_labels().__getitem__,
         akimat_name=lambda akimat_id: directory.body_name(akimat_id, lang),
         many_akimats=len(scope) > 1,

@@ -1,11 +1,15 @@
 """The queue: counts per status, filters, search, order by due date and pages of 25."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from backoffice import BAIZAK, load, new_complaint
 from helpers import page
 
+from complaints.domain.calendar import WorkingCalendar
+from complaints.domain.deadlines import due_status
+from complaints.staff.queue import row_due_status
 from complaints.web import today_in_almaty
 
 SERVICE = "zhambyl-housing-registration-2008"
@@ -156,3 +160,16 @@ def test_the_queue_pages_through_25_complaints_at_a_time(app, team):
     # The page links keep the filters.
     links = [a["href"] for a in page(head.get("/?channel=web")).select(".govuk-pagination a")]
     assert links and all("channel=web" in href for href in links)
+
+
+@pytest.mark.parametrize("status", ["in_review", "answered"])
+def test_a_rows_due_status_is_the_complaints_due_status(status):
+    """The page works the due-soon limit out once; each row must still get `due_status`."""
+    calendar = WorkingCalendar()
+    for today in (date(2026, 3, 18), date(2026, 3, 20), date(2026, 12, 30)):
+        row_status = row_due_status(today, calendar)
+        for offset in range(-3, 15):
+            due_on = today + timedelta(days=offset)
+            row = SimpleNamespace(status=status, due_on=due_on)
+            expected = due_status(due_on, today, calendar) if status == "in_review" else None
+            assert row_status(row) == expected, (today, due_on)
