@@ -376,6 +376,38 @@ class PlainSelect(GovSelect):
         )
 
 
+class PlainTextInput(GovTextInput):
+    """GOV.UK's text input written out in Python, like `PlainSelect` (the queue's search box)."""
+
+    def __call__(self, field, **kwargs):
+        params = kwargs.get("params", {})
+        label = params.get("label", {})
+        if (
+            field.errors
+            or field.description
+            or "required" in field.flags
+            or set(kwargs) - {"id", "params"}
+            or set(params) - {"label"}
+            or set(label) - {"classes"}
+            or "\n" in str(field.label.text)
+        ):
+            return super().__call__(field, **kwargs)
+        return Markup(
+            '<div class="govuk-form-group">\n'
+            '  <label class="govuk-label{label_classes}" for="{id}">\n'
+            "    {label}\n"
+            "  </label>\n"
+            '  <input class="govuk-input" id="{id}" name="{name}" type="text" value="{value}">\n'
+            "</div>\n"
+        ).format(
+            id=kwargs.get("id", field.id),
+            name=field.name,
+            label=field.label.text,
+            label_classes=f" {label['classes']}" if label.get("classes") else "",
+            value=field._value(),
+        )
+
+
 class QueueFilters(FlaskForm):
     """The queue's filters travel in the query string; no CSRF on a GET."""
 
@@ -392,6 +424,6 @@ class QueueFilters(FlaskForm):
         _l("Registration number or applicant's name"),
         filters=[clean_line],
         validators=[Optional(), Length(max=100)],
-        widget=GovTextInput(),
+        widget=PlainTextInput(),
     )
     page = IntegerField(validators=[Optional()])
