@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import g, render_template, request
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
@@ -61,6 +61,16 @@ def channel_labels() -> dict[str, str]:
 
 def channel_label(channel: str) -> str:
     return channel_labels()[channel]
+
+
+def complaint_links() -> Callable[[int], str]:
+    """`url_for("staff.complaint", complaint_id=…)` for a page of rows: the address is built
+    once and each row puts its id in (url_for costs about 20 µs; a report lists 200 rows)."""
+    sample = url_for("staff.complaint", complaint_id=0)
+    if not sample.endswith("/0/"):
+        return lambda complaint_id: url_for("staff.complaint", complaint_id=complaint_id)
+    prefix = sample.removesuffix("0/")
+    return lambda complaint_id: f"{prefix}{complaint_id}/"
 
 
 def row_due_status(today: date, calendar: WorkingCalendar) -> Callable[[Any], DueStatus | None]:
@@ -212,6 +222,7 @@ def queue():
         executor_names=executor_names,
         state_labels={state.value: STATE_LABELS[state][lang] for state in State},
         due_status=row_due_status(today_in_almaty(), working_calendar()),
+        complaint_link=complaint_links(),
         channel_label=channel_labels().__getitem__,
         akimat_name=lambda akimat_id: directory.body_name(akimat_id, lang),
         many_akimats=len(scope) > 1,

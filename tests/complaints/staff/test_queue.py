@@ -5,11 +5,12 @@ from types import SimpleNamespace
 
 import pytest
 from backoffice import BAIZAK, load, new_complaint
+from flask import url_for
 from helpers import page
 
 from complaints.domain.calendar import WorkingCalendar
 from complaints.domain.deadlines import due_status
-from complaints.staff.queue import row_due_status
+from complaints.staff.queue import complaint_links, row_due_status
 from complaints.web import today_in_almaty
 
 SERVICE = "zhambyl-housing-registration-2008"
@@ -173,3 +174,12 @@ def test_a_rows_due_status_is_the_complaints_due_status(status):
             row = SimpleNamespace(status=status, due_on=due_on)
             expected = due_status(due_on, today, calendar) if status == "in_review" else None
             assert row_status(row) == expected, (today, due_on)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_rows_link_is_the_address_url_for_builds(fixture_app, lang):
+    with fixture_app.test_request_context(f"/{lang}/staff/"):
+        fixture_app.preprocess_request()
+        link = complaint_links()
+        for complaint_id in (1, 10, 987654):
+            assert link(complaint_id) == url_for("staff.complaint", complaint_id=complaint_id)
