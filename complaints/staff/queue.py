@@ -88,16 +88,22 @@ def row_due_status(today: date, calendar: WorkingCalendar) -> Callable[[Any], Du
     return status
 
 
-def _filters(lang: str, scope: list[str]) -> QueueFilters:
+def _executors(scope: list[str]) -> list[tuple[int, str]]:
+    return [
+        (staff_id, name)
+        for staff_id, name in db.session.execute(
+            select(StaffUser.id, StaffUser.full_name)
+            .where(StaffUser.akimat_id.in_(scope), StaffUser.role == "executor")
+            .order_by(StaffUser.full_name)
+        )
+    ]
+
+
+def _filters(lang: str, scope: list[str], executors: list[tuple[int, str]]) -> QueueFilters:
     form = QueueFilters(request.args)
     form.status.choices = [SelectChoice("", _("Any status"))] + [
         SelectChoice(state.value, STATE_LABELS[state][lang]) for state in State
     ]
-    executors = db.session.execute(
-        select(StaffUser.id, StaffUser.full_name)
-        .where(StaffUser.akimat_id.in_(scope), StaffUser.role == "executor")
-        .order_by(StaffUser.full_name)
-    ).all()
     form.executor.choices = [
         SelectChoice("", _("Any executor")),
         SelectChoice("none", _("Not assigned")),
@@ -165,7 +171,8 @@ def _apply(statement, form: QueueFilters, scope: list[str], *, with_status: bool
 def queue():
     lang = current_language()
     scope = g.staff_scope
-    form = _filters(lang, scope)
+    executors = _executors(scope)
+    form = _filters(lang, scope, executors)
     counts = dict(
         db.session.execute(
             _apply(
@@ -200,13 +207,16 @@ def queue():
         .join(page_ids, Complaint.id == page_ids.c.id)
         .order_by(Complaint.due_on, Complaint.id)
     ).all()
-    executor_names = dict(
-        db.session.execute(
-            select(StaffUser.id, StaffUser.full_name).where(
-                StaffUser.id.in_({c.executor_id for c in rows if c.executor_id})
-            )
-        ).all()
-    )
+    # The rows' executors are nearly always among the akimat's, read for the filter already;
+    # only someone who is no longer an executor is looked up.
+    executor_names = dict(executors)
+    others = {row.executor_id for row in rows if row.executor_id} - executor_names.keys()
+    if others:
+        executor_names |= dict(
+            db.session.execute(
+                select(StaffUser.id, StaffUser.full_name).where(StaffUser.id.in_(others))
+            ).all()
+        )
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "staff/queue.html",

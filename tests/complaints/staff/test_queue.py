@@ -10,8 +10,10 @@ from helpers import page
 
 from complaints.domain.calendar import WorkingCalendar
 from complaints.domain.deadlines import due_status
+from complaints.models import StaffUser
 from complaints.staff.queue import complaint_links, row_due_status
 from complaints.web import today_in_almaty
+from qyzmet.extensions import db
 
 SERVICE = "zhambyl-housing-registration-2008"
 
@@ -183,3 +185,18 @@ def test_a_rows_link_is_the_address_url_for_builds(fixture_app, lang):
         link = complaint_links()
         for complaint_id in (1, 10, 987654):
             assert link(complaint_id) == url_for("staff.complaint", complaint_id=complaint_id)
+
+
+def test_each_row_names_its_executor_even_one_who_is_no_longer_an_executor(app, team, queue):
+    """Names come from the filter's list of executors; anyone else is looked up."""
+    former = new_complaint(app, status="in_review", executor_id=team["head"].id)
+    with app.app_context():
+        head_name = db.session.get(StaffUser, team["head"].id).full_name
+        executor_name = db.session.get(StaffUser, team["executor"].id).full_name
+    rows = {
+        row.select_one("th a").get_text(strip=True): row.select("td")[-1].get_text(strip=True)
+        for row in page(team["head"].get("/")).select("tbody tr")
+    }
+    assert rows[number_of(app, former)] == head_name
+    assert rows[queue["overdue"]] == executor_name
+    assert rows[queue["later"]] == "—"
