@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -331,6 +331,12 @@ class StaffChangeForm(FlaskForm):
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
 
+_OPTION_START = Markup('        <option value="')
+_OPTION_END_OF_TAG = Markup('">')
+_OPTION_SELECTED = Markup('" selected>')
+_OPTION_END = Markup("</option>\n")
+
+
 class PlainSelect(GovSelect):
     """GOV.UK's select, written out in Python rather than through the Jinja macro.
 
@@ -352,28 +358,32 @@ class PlainSelect(GovSelect):
             or "\n" in str(field.label.text)
         ):
             return super().__call__(field, **kwargs)
-        option = Markup('        <option value="{}"{}>{}</option>\n')
-        selected_attribute = Markup(" selected")
-        return Markup(
-            '<div class="govuk-form-group">\n'
-            '  <label class="govuk-label{label_classes}" for="{id}">\n'
-            "    {label}\n"
-            "  </label>\n"
-            '  <select class="govuk-select{select_classes}" id="{id}" name="{name}">\n'
-            "{options}"
-            "  </select>\n"
-            "</div>\n"
-        ).format(
-            id=kwargs.get("id", field.id),
-            name=field.name,
-            label=field.label.text,
-            label_classes=f" {label['classes']}" if label.get("classes") else "",
-            select_classes=f" {params['classes']}" if params.get("classes") else "",
-            options=Markup("").join(
-                option.format(value, selected_attribute if selected else "", text)
-                for value, text, selected, _ in field.iter_choices()
-            ),
-        )
+        parts = [
+            Markup(
+                '<div class="govuk-form-group">\n'
+                '  <label class="govuk-label{label_classes}" for="{id}">\n'
+                "    {label}\n"
+                "  </label>\n"
+                '  <select class="govuk-select{select_classes}" id="{id}" name="{name}">\n'
+            ).format(
+                id=kwargs.get("id", field.id),
+                name=field.name,
+                label=field.label.text,
+                label_classes=f" {label['classes']}" if label.get("classes") else "",
+                select_classes=f" {params['classes']}" if params.get("classes") else "",
+            )
+        ]
+        # Joined rather than formatted: a select of services has dozens of options.
+        for value, text, selected, _ in field.iter_choices():
+            parts += (
+                _OPTION_START,
+                escape(value),
+                _OPTION_SELECTED if selected else _OPTION_END_OF_TAG,
+                escape(text),
+                _OPTION_END,
+            )
+        parts.append(Markup("  </select>\n</div>\n"))
+        return Markup("").join(parts)
 
 
 class PlainTextInput(GovTextInput):
