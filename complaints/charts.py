@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -110,5 +111,6 @@ def percent(ratio: float | None) -> str | None:
     return format_percent(round(ratio, 3), locale=_locale(), decimal_quantization=False)
 
 
-def _locale() -> str:
-    return str(get_locale() or "kk")
+def _locale() -> Locale | str:
+    """The request's Locale as it is: Babel would parse its name again on every number."""
+    return get_locale() or "kk"

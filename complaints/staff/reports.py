@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from flask import Response, g, render_template, request
 from flask_babel import gettext as _
@@ -30,10 +31,11 @@ from complaints.models import SURVEY_ANSWERS
 from complaints.reports import Period, Report, Share, SurveyAnswers, report
 from complaints.staff import blueprint
 from complaints.staff.auth import staff_required
-from complaints.staff.queue import channel_label
+from complaints.staff.queue import channel_label, complaint_links
 from complaints.web import today_in_almaty, working_calendar
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
+from qyzmet.templating import long_date
 
 REPORT_ROLES = ("head", "supervisor", "admin")
 ALL_AKIMATS = ""
@@ -282,6 +284,9 @@ def _page(lang: str, form: ReportFilters, figures: Report | None):
         percent=percent,
         decimal=decimal,
         csv_args={key: value for key, value in request.args.items() if value},
+        complaint_link=complaint_links(),
+        # The overdue list repeats a few dozen dates over its 200 rows.
+        day=cache(long_date),
     )
 
 

@@ -329,6 +329,38 @@ def test_the_average_agrees_with_the_calendar_across_holidays(app):
         )
 
 
+@pytest.mark.parametrize(
+    ("answered_at", "working_days"),
+    [
+        # Thursday 3 April, 23:59:59.999999 in Almaty: still Thursday.
+        (datetime(2025, 4, 3, 18, 59, 59, 999999, UTC), 3),
+        # Thursday 3 April, 19:00 UTC: midnight in Almaty, so Friday.
+        (datetime(2025, 4, 3, 19, 0, tzinfo=UTC), 4),
+        # Friday 4 April, 22:30 UTC: Saturday in Almaty, not a working day.
+        (datetime(2025, 4, 4, 22, 30, tzinfo=UTC), 4),
+    ],
+)
+def test_the_answer_day_is_the_day_in_almaty(app, answered_at, working_days):
+    with app.app_context():
+        # Registered on Monday 31 March: Tuesday to Thursday are 3 working days.
+        add_complaint(
+            TARAZ,
+            date(2025, 3, 31),
+            date(2025, 4, 7),
+            "answered",
+            outcome="explained",
+            answered_at=answered_at,
+        )
+        figures = report(
+            db.session,
+            [TARAZ],
+            Period(date(2025, 3, 1), date(2025, 3, 31)),
+            today=date(2025, 5, 1),
+            calendar=working_calendar(),
+        )
+    assert figures.average_working_days_to_answer == working_days
+
+
 def test_the_overdue_list_holds_open_complaints_past_due_longest_overdue_first(
     app, april_complaints
 ):

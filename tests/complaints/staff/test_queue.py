@@ -1,12 +1,19 @@
 """The queue: counts per status, filters, search, order by due date and pages of 25."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from backoffice import BAIZAK, load, new_complaint
+from flask import url_for
 from helpers import page
 
+from complaints.domain.calendar import WorkingCalendar
+from complaints.domain.deadlines import due_status
+from complaints.models import StaffUser
+from complaints.staff.queue import complaint_links, row_due_status
 from complaints.web import today_in_almaty
+from qyzmet.extensions import db
 
 SERVICE = "zhambyl-housing-registration-2008"
 
@@ -156,3 +163,40 @@ def test_the_queue_pages_through_25_complaints_at_a_time(app, team):
     # The page links keep the filters.
     links = [a["href"] for a in page(head.get("/?channel=web")).select(".govuk-pagination a")]
     assert links and all("channel=web" in href for href in links)
+
+
+@pytest.mark.parametrize("status", ["in_review", "answered"])
+def test_a_rows_due_status_is_the_complaints_due_status(status):
+    """The page works the due-soon limit out once; each row must still get `due_status`."""
+    calendar = WorkingCalendar()
+    for today in (date(2026, 3, 18), date(2026, 3, 20), date(2026, 12, 30)):
+        row_status = row_due_status(today, calendar)
+        for offset in range(-3, 15):
+            due_on = today + timedelta(days=offset)
+            row = SimpleNamespace(status=status, due_on=due_on)
+            expected = due_status(due_on, today, calendar) if status == "in_review" else None
+            assert row_status(row) == expected, (today, due_on)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_rows_link_is_the_address_url_for_builds(fixture_app, lang):
+    with fixture_app.test_request_context(f"/{lang}/staff/"):
+        fixture_app.preprocess_request()
+        link = complaint_links()
+        for complaint_id in (1, 10, 987654):
+            assert link(complaint_id) == url_for("staff.complaint", complaint_id=complaint_id)
+
+
+def test_each_row_names_its_executor_even_one_who_is_no_longer_an_executor(app, team, queue):
+    """Names come from the filter's list of executors; anyone else is looked up."""
+    former = new_complaint(app, status="in_review", executor_id=team["head"].id)
+    with app.app_context():
+        head_name = db.session.get(StaffUser, team["head"].id).full_name
+        executor_name = db.session.get(StaffUser, team["executor"].id).full_name
+    rows = {
+        row.select_one("th a").get_text(strip=True): row.select("td")[-1].get_text(strip=True)
+        for row in page(team["head"].get("/")).select("tbody tr")
+    }
+    assert rows[number_of(app, former)] == head_name
+    assert rows[queue["overdue"]] == executor_name
+    assert rows[queue["later"]] == "—"
