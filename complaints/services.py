@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -835,41 +835,47 @@ def record_login(session: Session, staff_id: int, now: datetime, new_hash: str |
 
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
+CLAIM_BATCH = 100
 
 
-def _due_for_sending(now: datetime):
+def _due_for_sending():
     """Pending emails whose (re)try time has come, and ones a crashed sender left half-done."""
-    stale = now - CLAIM_TIMEOUT
-    return ((Notification.status == "pending") & (Notification.next_attempt_at <= now)) | (
-        (Notification.status == "sending") & (Notification.next_attempt_at <= stale)
-    )
+    return (
+        (Notification.status == "pending") & (Notification.next_attempt_at <= bindparam("now"))
+    ) | ((Notification.status == "sending") & (Notification.next_attempt_at <= bindparam("stale")))
 
 
-def claim_notifications(session: Session, now: datetime, limit: int = 100) -> list[Notification]:
-    """Take the due emails for sending, in one statement, so no two senders send one twice."""
-    with write_transaction(session):
-        due = (
+# Built once: the courier claims after every filing, and the statement never changes.
+_CLAIM = (
+    update(Notification)
+    .where(
+        Notification.id.in_(
             select(Notification.id)
-            .where(_due_for_sending(now))
+            .where(_due_for_sending())
             .order_by(Notification.id)
-            .limit(limit)
-        )
-        claimed = list(
-            session.execute(
-                update(Notification)
-                .where(Notification.id.in_(due.scalar_subquery()), _due_for_sending(now))
-                .values(status="sending", next_attempt_at=now)
-                .returning(Notification.id)
-            ).scalars()
-        )
-    if not claimed:
-        return []
-    notifications = session.execute(
-        select(Notification).where(Notification.id.in_(claimed)).order_by(Notification.id)
-    ).scalars()
-    result = list(notifications)
-    session.commit()
-    return result
+            .limit(bindparam("limit"))
+            .scalar_subquery()
+        ),
+        _due_for_sending(),
+    )
+    .values(status="sending", next_attempt_at=bindparam("now"))
+    .returning(Notification)
+    .execution_options(populate_existing=True)
+)
+
+
+def claim_notifications(
+    session: Session, now: datetime, limit: int = CLAIM_BATCH
+) -> list[Notification]:
+    """Take the due emails for sending, in one statement, so no two senders send one twice.
+
+    The same statement returns the claimed rows whole, so sending them reads nothing more.
+    """
+    with write_transaction(session):
+        claimed = session.execute(
+            _CLAIM, {"now": now, "stale": now - CLAIM_TIMEOUT, "limit": limit}
+        ).scalars()
+        return sorted(claimed, key=lambda notification: notification.id)
 
 
 RETRY_DELAYS = (
@@ -885,20 +891,30 @@ def record_deliveries(
 ) -> None:
     """Mark each email sent, or schedule its retry; after the last retry it is failed for staff."""
     with write_transaction(session):
+        # Every email of a batch is usually sent: one statement for all of them.
+        sent = [notification_id for notification_id, error in results if error is None]
+        if sent:
+            session.execute(
+                update(Notification)
+                .where(Notification.id.in_(sent))
+                .values(
+                    status="sent",
+                    sent_at=now,
+                    last_error=None,
+                    attempts=Notification.attempts + 1,
+                )
+            )
         for notification_id, error in results:
+            if error is None:
+                continue
             notification = session.get(Notification, notification_id)
             notification.attempts += 1
-            if error is None:
-                notification.status = "sent"
-                notification.sent_at = now
-                notification.last_error = None
+            notification.last_error = error[:2000]
+            if notification.attempts > len(RETRY_DELAYS):
+                notification.status = "failed"
             else:
-                notification.last_error = error[:2000]
-                if notification.attempts > len(RETRY_DELAYS):
-                    notification.status = "failed"
-                else:
-                    notification.status = "pending"
-                    notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
+                notification.status = "pending"
+                notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
 
 
 def utcnow() -> datetime:
