@@ -312,18 +312,20 @@ def file_complaint(
     """
     key = submission_key(new, files)
     access_code = derive_access_code(key, secret)
-    existing = session.execute(
-        select(Complaint).where(Complaint.submission_token == key)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return Filed(existing, access_code, created=False)
+    if files:
+        # A resubmitted form would otherwise write its files again only to remove them.
+        existing = session.execute(
+            select(Complaint).where(Complaint.submission_token == key)
+        ).scalar_one_or_none()
+        if existing is not None:
+            return Filed(existing, access_code, created=False)
 
     received_at = received_at or now
     registered_on = registration_date(received_at, calendar)
     stored = _store_files(upload_root, files)
     try:
         with write_transaction(session):
-            # Checked again under the lock: two clicks racing each other create one complaint.
+            # Checked (again) under the lock: two clicks racing each other create one complaint.
             existing = session.execute(
                 select(Complaint).where(Complaint.submission_token == key)
             ).scalar_one_or_none()
@@ -363,6 +365,8 @@ def file_complaint(
                 accepted_by_name=accepted_by.full_name if accepted_by else ONLINE_ACCEPTED_BY,
                 forwarded_from_id=forwarded_from.id if forwarded_from else None,
                 updated_at=now,
+                # Known to be empty: the receipt lists them without reading them back.
+                attachments=[],
             )
             _attach(complaint, stored, now)
             _event(
