@@ -162,19 +162,27 @@ def submission_key(new: NewComplaint, files: Sequence[AttachmentFile]) -> str:
     return f"{new.submission_token[:32]}:{digest.hexdigest()[:31]}"
 
 
+# Statements every filing runs, built once (building one costs more than running it).
+_BY_SUBMISSION_KEY = select(Complaint).where(Complaint.submission_token == bindparam("key"))
+_TAKE_NUMBER = (
+    update(RegistrationCounter)
+    .where(
+        RegistrationCounter.akimat_code == bindparam("counter_akimat"),
+        RegistrationCounter.year == bindparam("counter_year"),
+    )
+    .values(last_sequence=RegistrationCounter.last_sequence + 1)
+    .returning(RegistrationCounter.last_sequence)
+)
+
+
 def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
     """Take the next number of the akimat's year, inside the caller's write transaction.
 
     The UPDATE locks the counter row on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
     the database's write lock. A rollback returns the number, so the sequence stays gapless.
     """
-    statement = (
-        update(RegistrationCounter)
-        .where(RegistrationCounter.akimat_code == akimat_code, RegistrationCounter.year == year)
-        .values(last_sequence=RegistrationCounter.last_sequence + 1)
-        .returning(RegistrationCounter.last_sequence)
-    )
-    sequence = session.execute(statement).scalar_one_or_none()
+    counter = {"counter_akimat": akimat_code, "counter_year": year}
+    sequence = session.execute(_TAKE_NUMBER, counter).scalar_one_or_none()
     if sequence is not None:
         return sequence
     dialect = session.get_bind().dialect.name
@@ -187,7 +195,7 @@ def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
         session.execute(sqlite.insert(RegistrationCounter).values(values).on_conflict_do_nothing())
     else:  # pragma: no cover - we ship SQLite and PostgreSQL only
         session.execute(insert(RegistrationCounter).values(values))
-    return session.execute(statement).scalar_one()
+    return session.execute(_TAKE_NUMBER, counter).scalar_one()
 
 
 def _store_files(
@@ -276,7 +284,8 @@ def _notify(
     subject, body = messages.render(kind, complaint, **context)
     session.add(
         Notification(
-            complaint_id=complaint.id,
+            # By reference: a new complaint, its event and its email are written in one flush.
+            complaint=complaint,
             kind=kind,
             recipient=complaint.applicant_email,
             language=complaint.language,
@@ -314,9 +323,7 @@ def file_complaint(
     access_code = derive_access_code(key, secret)
     if files:
         # A resubmitted form would otherwise write its files again only to remove them.
-        existing = session.execute(
-            select(Complaint).where(Complaint.submission_token == key)
-        ).scalar_one_or_none()
+        existing = session.execute(_BY_SUBMISSION_KEY, {"key": key}).scalar_one_or_none()
         if existing is not None:
             return Filed(existing, access_code, created=False)
 
@@ -326,9 +333,7 @@ def file_complaint(
     try:
         with write_transaction(session):
             # Checked (again) under the lock: two clicks racing each other create one complaint.
-            existing = session.execute(
-                select(Complaint).where(Complaint.submission_token == key)
-            ).scalar_one_or_none()
+            existing = session.execute(_BY_SUBMISSION_KEY, {"key": key}).scalar_one_or_none()
             if existing is not None:
                 _remove_files(upload_root, [name for _, name in stored])
                 return Filed(existing, access_code, created=False)
@@ -380,8 +385,8 @@ def file_complaint(
                 details={"channel": new.channel, "attachments": len(stored)},
             )
             session.add(complaint)
-            session.flush()
             _notify(session, complaint, "receipt", messages, now, access_code=access_code)
+            session.flush()
     except BaseException:
         _remove_files(upload_root, [name for _, name in stored])
         raise
