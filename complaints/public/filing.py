@@ -48,7 +48,9 @@ def as_choices(groups: list[directory.ChoiceGroup]) -> list[SelectChoice]:
 
 
 class CouponForm(FlaskForm):
-    key = HiddenField()
+    # Labelled, as every hidden field: WTForms would translate an unlabelled field's name,
+    # loading its own catalogue from disk for the request.
+    key = HiddenField("Key")
 
 
 ATTACHMENT_MESSAGES = {

@@ -326,7 +326,7 @@ class StaffChangeForm(FlaskForm):
         validators=[Optional()],
         widget=GovRadioInput(),
     )
-    active = HiddenField()
+    active = HiddenField("Active")
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
 

@@ -214,3 +214,21 @@ def test_the_receipt_email_goes_to_the_outbox_in_the_applicants_language(app, cl
     assert subject == f"Жалоба {number} зарегистрирована"
     body = parsed.get_payload(decode=True).decode()
     assert code in body and "Срок ответа" in body
+
+
+def test_filing_does_not_load_the_wtforms_catalogue(client, monkeypatch):
+    """Every field is labelled: WTForms reads its catalogue from disk for a missing label."""
+    from babel import support
+
+    applicant = Applicant(client, "ru")
+    tokens = applicant.form()
+    loads = []
+    original = support.Translations.load
+
+    def load(*args, **kwargs):
+        loads.append(kwargs.get("domain"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", load)
+    applicant.file_ok(tokens=tokens)
+    assert "wtforms" not in loads
