@@ -130,7 +130,6 @@ def submitted_complaint(
 def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):
     lang = current_language()
     akimat = directory.akimat(complaint.akimat_id, lang)
-    coupon_form = CouponForm(key=complaint.submission_token)
     page = render_template(
         "complaints/receipt.html",
         complaint=complaint,
@@ -141,7 +140,7 @@ def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):
         basis=legal_basis(complaint.deadline_rule, lang),
         service_title=directory.service_title(complaint.service_id, lang),
         office_name=directory.body_name(complaint.office_id, lang),
-        coupon_form=coupon_form,
+        coupon_key=complaint.submission_token,
     )
     response = make_response(page)
     # The page shows the access code: never keep it in a cache.
