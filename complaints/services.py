@@ -172,6 +172,8 @@ _TAKE_NUMBER = (
     )
     .values(last_sequence=RegistrationCounter.last_sequence + 1)
     .returning(RegistrationCounter.last_sequence)
+    # Counters are only ever written by statements, never loaded as objects to keep in step.
+    .execution_options(synchronize_session=False)
 )
 
 
@@ -869,7 +871,9 @@ _CLAIM = (
     )
     .values(status="sending", next_attempt_at=bindparam("now"))
     .returning(Notification)
-    .execution_options(populate_existing=True)
+    # Every row it changes comes back and is loaded afresh: nothing else in the session to
+    # bring up to date.
+    .execution_options(populate_existing=True, synchronize_session=False)
 )
 
 
