@@ -899,6 +899,18 @@ RETRY_DELAYS = (
 )
 
 
+_RECORD_SENT = (
+    update(Notification)
+    .where(Notification.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status="sent",
+        sent_at=bindparam("now"),
+        last_error=None,
+        attempts=Notification.attempts + 1,
+    )
+)
+
+
 def record_deliveries(
     session: Session, results: Sequence[tuple[int, str | None]], now: datetime
 ) -> None:
@@ -907,16 +919,7 @@ def record_deliveries(
         # Every email of a batch is usually sent: one statement for all of them.
         sent = [notification_id for notification_id, error in results if error is None]
         if sent:
-            session.execute(
-                update(Notification)
-                .where(Notification.id.in_(sent))
-                .values(
-                    status="sent",
-                    sent_at=now,
-                    last_error=None,
-                    attempts=Notification.attempts + 1,
-                )
-            )
+            session.execute(_RECORD_SENT, {"ids": sent, "now": now})
         for notification_id, error in results:
             if error is None:
                 continue
