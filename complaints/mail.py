@@ -91,7 +91,11 @@ def deliver_pending(app: Flask) -> int:
     with _delivery_lock, app.app_context():
         session = db.session
         try:
-            while batch := services.claim_notifications(session, services.utcnow()):
+            while True:
+                limit = services.CLAIM_BATCH
+                batch = services.claim_notifications(session, services.utcnow(), limit)
+                if not batch:
+                    break
                 results: list[tuple[int, str | None]] = []
                 for notification in batch:
                     try:
@@ -108,6 +112,10 @@ def deliver_pending(app: Flask) -> int:
                         results.append((notification.id, None))
                         sent += 1
                 services.record_deliveries(session, results, services.utcnow())
+                if len(batch) < limit:
+                    # Nothing was left behind. An email queued since then woke the courier
+                    # again (or, inline, is its own request's to send).
+                    break
         finally:
             db.session.remove()
     return sent

@@ -196,6 +196,8 @@ class Notification(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    complaint: Mapped[Complaint] = relationship()
+
 
 class SurveyResponse(db.Model):
     """The applicant's satisfaction after the answer, as in seed 003 appendix 10."""

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -162,19 +162,29 @@ def submission_key(new: NewComplaint, files: Sequence[AttachmentFile]) -> str:
     return f"{new.submission_token[:32]}:{digest.hexdigest()[:31]}"
 
 
+# Statements every filing runs, built once (building one costs more than running it).
+_BY_SUBMISSION_KEY = select(Complaint).where(Complaint.submission_token == bindparam("key"))
+_TAKE_NUMBER = (
+    update(RegistrationCounter)
+    .where(
+        RegistrationCounter.akimat_code == bindparam("counter_akimat"),
+        RegistrationCounter.year == bindparam("counter_year"),
+    )
+    .values(last_sequence=RegistrationCounter.last_sequence + 1)
+    .returning(RegistrationCounter.last_sequence)
+    # Counters are only ever written by statements, never loaded as objects to keep in step.
+    .execution_options(synchronize_session=False)
+)
+
+
 def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
     """Take the next number of the akimat's year, inside the caller's write transaction.
 
     The UPDATE locks the counter row on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
     the database's write lock. A rollback returns the number, so the sequence stays gapless.
     """
-    statement = (
-        update(RegistrationCounter)
-        .where(RegistrationCounter.akimat_code == akimat_code, RegistrationCounter.year == year)
-        .values(last_sequence=RegistrationCounter.last_sequence + 1)
-        .returning(RegistrationCounter.last_sequence)
-    )
-    sequence = session.execute(statement).scalar_one_or_none()
+    counter = {"counter_akimat": akimat_code, "counter_year": year}
+    sequence = session.execute(_TAKE_NUMBER, counter).scalar_one_or_none()
     if sequence is not None:
         return sequence
     dialect = session.get_bind().dialect.name
@@ -187,7 +197,7 @@ def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
         session.execute(sqlite.insert(RegistrationCounter).values(values).on_conflict_do_nothing())
     else:  # pragma: no cover - we ship SQLite and PostgreSQL only
         session.execute(insert(RegistrationCounter).values(values))
-    return session.execute(statement).scalar_one()
+    return session.execute(_TAKE_NUMBER, counter).scalar_one()
 
 
 def _store_files(
@@ -276,7 +286,8 @@ def _notify(
     subject, body = messages.render(kind, complaint, **context)
     session.add(
         Notification(
-            complaint_id=complaint.id,
+            # By reference: a new complaint, its event and its email are written in one flush.
+            complaint=complaint,
             kind=kind,
             recipient=complaint.applicant_email,
             language=complaint.language,
@@ -312,21 +323,19 @@ def file_complaint(
     """
     key = submission_key(new, files)
     access_code = derive_access_code(key, secret)
-    existing = session.execute(
-        select(Complaint).where(Complaint.submission_token == key)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return Filed(existing, access_code, created=False)
+    if files:
+        # A resubmitted form would otherwise write its files again only to remove them.
+        existing = session.execute(_BY_SUBMISSION_KEY, {"key": key}).scalar_one_or_none()
+        if existing is not None:
+            return Filed(existing, access_code, created=False)
 
     received_at = received_at or now
     registered_on = registration_date(received_at, calendar)
     stored = _store_files(upload_root, files)
     try:
         with write_transaction(session):
-            # Checked again under the lock: two clicks racing each other create one complaint.
-            existing = session.execute(
-                select(Complaint).where(Complaint.submission_token == key)
-            ).scalar_one_or_none()
+            # Checked (again) under the lock: two clicks racing each other create one complaint.
+            existing = session.execute(_BY_SUBMISSION_KEY, {"key": key}).scalar_one_or_none()
             if existing is not None:
                 _remove_files(upload_root, [name for _, name in stored])
                 return Filed(existing, access_code, created=False)
@@ -363,6 +372,8 @@ def file_complaint(
                 accepted_by_name=accepted_by.full_name if accepted_by else ONLINE_ACCEPTED_BY,
                 forwarded_from_id=forwarded_from.id if forwarded_from else None,
                 updated_at=now,
+                # Known to be empty: the receipt lists them without reading them back.
+                attachments=[],
             )
             _attach(complaint, stored, now)
             _event(
@@ -376,8 +387,8 @@ def file_complaint(
                 details={"channel": new.channel, "attachments": len(stored)},
             )
             session.add(complaint)
-            session.flush()
             _notify(session, complaint, "receipt", messages, now, access_code=access_code)
+            session.flush()
     except BaseException:
         _remove_files(upload_root, [name for _, name in stored])
         raise
@@ -835,41 +846,49 @@ def record_login(session: Session, staff_id: int, now: datetime, new_hash: str |
 
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
+CLAIM_BATCH = 100
 
 
-def _due_for_sending(now: datetime):
+def _due_for_sending():
     """Pending emails whose (re)try time has come, and ones a crashed sender left half-done."""
-    stale = now - CLAIM_TIMEOUT
-    return ((Notification.status == "pending") & (Notification.next_attempt_at <= now)) | (
-        (Notification.status == "sending") & (Notification.next_attempt_at <= stale)
-    )
+    return (
+        (Notification.status == "pending") & (Notification.next_attempt_at <= bindparam("now"))
+    ) | ((Notification.status == "sending") & (Notification.next_attempt_at <= bindparam("stale")))
 
 
-def claim_notifications(session: Session, now: datetime, limit: int = 100) -> list[Notification]:
-    """Take the due emails for sending, in one statement, so no two senders send one twice."""
-    with write_transaction(session):
-        due = (
+# Built once: the courier claims after every filing, and the statement never changes.
+_CLAIM = (
+    update(Notification)
+    .where(
+        Notification.id.in_(
             select(Notification.id)
-            .where(_due_for_sending(now))
+            .where(_due_for_sending())
             .order_by(Notification.id)
-            .limit(limit)
-        )
-        claimed = list(
-            session.execute(
-                update(Notification)
-                .where(Notification.id.in_(due.scalar_subquery()), _due_for_sending(now))
-                .values(status="sending", next_attempt_at=now)
-                .returning(Notification.id)
-            ).scalars()
-        )
-    if not claimed:
-        return []
-    notifications = session.execute(
-        select(Notification).where(Notification.id.in_(claimed)).order_by(Notification.id)
-    ).scalars()
-    result = list(notifications)
-    session.commit()
-    return result
+            .limit(bindparam("limit"))
+            .scalar_subquery()
+        ),
+        _due_for_sending(),
+    )
+    .values(status="sending", next_attempt_at=bindparam("now"))
+    .returning(Notification)
+    # Every row it changes comes back and is loaded afresh: nothing else in the session to
+    # bring up to date.
+    .execution_options(populate_existing=True, synchronize_session=False)
+)
+
+
+def claim_notifications(
+    session: Session, now: datetime, limit: int = CLAIM_BATCH
+) -> list[Notification]:
+    """Take the due emails for sending, in one statement, so no two senders send one twice.
+
+    The same statement returns the claimed rows whole, so sending them reads nothing more.
+    """
+    with write_transaction(session):
+        claimed = session.execute(
+            _CLAIM, {"now": now, "stale": now - CLAIM_TIMEOUT, "limit": limit}
+        ).scalars()
+        return sorted(claimed, key=lambda notification: notification.id)
 
 
 RETRY_DELAYS = (
@@ -880,25 +899,38 @@ RETRY_DELAYS = (
 )
 
 
+_RECORD_SENT = (
+    update(Notification)
+    .where(Notification.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status="sent",
+        sent_at=bindparam("now"),
+        last_error=None,
+        attempts=Notification.attempts + 1,
+    )
+)
+
+
 def record_deliveries(
     session: Session, results: Sequence[tuple[int, str | None]], now: datetime
 ) -> None:
     """Mark each email sent, or schedule its retry; after the last retry it is failed for staff."""
     with write_transaction(session):
+        # Every email of a batch is usually sent: one statement for all of them.
+        sent = [notification_id for notification_id, error in results if error is None]
+        if sent:
+            session.execute(_RECORD_SENT, {"ids": sent, "now": now})
         for notification_id, error in results:
+            if error is None:
+                continue
             notification = session.get(Notification, notification_id)
             notification.attempts += 1
-            if error is None:
-                notification.status = "sent"
-                notification.sent_at = now
-                notification.last_error = None
+            notification.last_error = error[:2000]
+            if notification.attempts > len(RETRY_DELAYS):
+                notification.status = "failed"
             else:
-                notification.last_error = error[:2000]
-                if notification.attempts > len(RETRY_DELAYS):
-                    notification.status = "failed"
-                else:
-                    notification.status = "pending"
-                    notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
+                notification.status = "pending"
+                notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
 
 
 def utcnow() -> datetime:

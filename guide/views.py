@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
 from datetime import date
@@ -49,12 +50,18 @@ def _stamp(root: Path) -> tuple[int, int]:
     return len(times), max(times, default=0)
 
 
+@functools.lru_cache(maxsize=16)
+def _resolved(root: str | Path) -> Path:
+    """The configured root as an absolute path; resolving it stats every folder on the way."""
+    return Path(root).resolve()
+
+
 def get_content() -> Content:
     """The content, loaded once per process and again only when a file changes.
 
     `guide check` reports problems before content reaches the site.
     """
-    root = Path(current_app.config["GUIDE_CONTENT_ROOT"]).resolve()
+    root = _resolved(current_app.config["GUIDE_CONTENT_ROOT"])
     now = time.monotonic()
     cached = _LOADED.get(str(root))
     # None: never look again (the static build pins the content it started with).

@@ -48,7 +48,9 @@ def as_choices(groups: list[directory.ChoiceGroup]) -> list[SelectChoice]:
 
 
 class CouponForm(FlaskForm):
-    key = HiddenField()
+    # Labelled, as every hidden field: WTForms would translate an unlabelled field's name,
+    # loading its own catalogue from disk for the request.
+    key = HiddenField("Key")
 
 
 ATTACHMENT_MESSAGES = {
@@ -128,7 +130,6 @@ def submitted_complaint(
 def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):
     lang = current_language()
     akimat = directory.akimat(complaint.akimat_id, lang)
-    coupon_form = CouponForm(key=complaint.submission_token)
     page = render_template(
         "complaints/receipt.html",
         complaint=complaint,
@@ -139,7 +140,7 @@ def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):
         basis=legal_basis(complaint.deadline_rule, lang),
         service_title=directory.service_title(complaint.service_id, lang),
         office_name=directory.body_name(complaint.office_id, lang),
-        coupon_form=coupon_form,
+        coupon_key=complaint.submission_token,
     )
     response = make_response(page)
     # The page shows the access code: never keep it in a cache.

@@ -170,7 +170,8 @@ class ComplaintForm(FlaskForm):
     )
     # A field people never see; bots that fill every input fill this one too.
     website = StringField(_l("Leave this field empty"))
-    submission_token = HiddenField()
+    # Labelled: WTForms would translate a missing label, loading its catalogue from disk.
+    submission_token = HiddenField("Submission Token")
     submit = SubmitField(_l("Send the complaint"), widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs) -> None:
@@ -251,7 +252,7 @@ class TrackForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenField("Version")
     reason = TextAreaField(
         _l("Why are you withdrawing the complaint? (optional)"),
         filters=[clean_text],

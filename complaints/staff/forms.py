@@ -327,7 +327,7 @@ class StaffChangeForm(FlaskForm):
         validators=[Optional()],
         widget=GovRadioInput(),
     )
-    active = HiddenField()
+    active = HiddenField("Active")
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
 

@@ -1,10 +1,12 @@
 """Filing a complaint through the test client, in both languages."""
 
+import io
 import re
 from datetime import date
 
 import pytest
 from helpers import Applicant, page, text_of
+from sqlalchemy import event
 
 from complaints.models import Complaint, ComplaintEvent, Notification
 from qyzmet.extensions import db
@@ -123,6 +125,40 @@ def test_sending_the_same_form_twice_returns_the_first_receipt_and_creates_nothi
         assert db.session.scalar(db.select(db.func.count(Notification.id))) == 1
 
 
+def test_sending_the_same_form_with_a_file_twice_stores_the_file_once(app, client, tmp_path):
+    applicant = Applicant(client)
+    tokens = applicant.form()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    first = applicant.file(tokens, files=[(io.BytesIO(pdf), "a.pdf", "application/pdf")])
+    second = applicant.file(tokens, files=[(io.BytesIO(pdf), "a.pdf", "application/pdf")])
+    assert first.status_code == second.status_code == 200
+    assert "Бұл нысан бұрын жіберілген" in text_of(second)
+    assert len(complaints_in(app)) == 1
+    assert len(list((tmp_path / "attachments").iterdir())) == 1
+
+
+def test_the_receipt_is_shown_from_what_was_written_without_reading_it_back(app, client):
+    """One read of the complaints table (the resubmission check, under the write lock)."""
+    applicant = Applicant(client)
+    tokens = applicant.form()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        number, _, _ = applicant.file_ok(tokens=tokens)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert number
+    reads = [s for s in statements if s.startswith("SELECT") and "FROM complaints " in s + " "]
+    assert len(reads) == 1
+    assert not [s for s in statements if "FROM attachments" in s]
+
+
 def test_the_same_form_changed_and_sent_again_is_a_new_complaint(app, client):
     applicant = Applicant(client)
     tokens = applicant.form()
@@ -178,3 +214,21 @@ def test_the_receipt_email_goes_to_the_outbox_in_the_applicants_language(app, cl
     assert subject == f"Жалоба {number} зарегистрирована"
     body = parsed.get_payload(decode=True).decode()
     assert code in body and "Срок ответа" in body
+
+
+def test_filing_does_not_load_the_wtforms_catalogue(client, monkeypatch):
+    """Every field is labelled: WTForms reads its catalogue from disk for a missing label."""
+    from babel import support
+
+    applicant = Applicant(client, "ru")
+    tokens = applicant.form()
+    loads = []
+    original = support.Translations.load
+
+    def load(*args, **kwargs):
+        loads.append(kwargs.get("domain"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", load)
+    applicant.file_ok(tokens=tokens)
+    assert "wtforms" not in loads

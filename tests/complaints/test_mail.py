@@ -8,6 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from helpers import Applicant
 
+from complaints import services
 from complaints.mail import deliver_pending
 from complaints.models import Complaint, Notification
 from qyzmet.extensions import db
@@ -135,3 +136,64 @@ def test_after_the_last_retry_the_email_is_marked_failed_for_staff(app):
         notification = db.session.execute(db.select(Notification)).scalar_one()
         assert notification.status == "failed"
         assert notification.attempts == 5
+
+
+def _queue_undelivered(app, count: int) -> None:
+    """File `count` complaints while the mail server is down, then make every retry due."""
+    app.config.update(
+        SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_STARTTLS=False, SMTP_TIMEOUT=2
+    )
+    applicant = Applicant(app.test_client(), "kk")
+    for number in range(count):
+        applicant.file_ok(subject=f"Құжаттар қабылданбады {number}")
+    with app.app_context():
+        for notification in db.session.execute(db.select(Notification)).scalars():
+            notification.next_attempt_at = notification.created_at
+        db.session.commit()
+
+
+def test_a_backlog_larger_than_a_batch_is_all_sent_in_one_pass(app, smtp_server, monkeypatch):
+    controller, inbox = smtp_server
+    _queue_undelivered(app, 5)
+    monkeypatch.setattr(services, "CLAIM_BATCH", 2)
+    app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
+    assert deliver_pending(app) == 5
+    assert len(inbox.messages) == 5
+    with app.app_context():
+        notifications = db.session.execute(db.select(Notification)).scalars().all()
+        assert {(n.status, n.attempts) for n in notifications} == {("sent", 2)}
+        assert all(n.last_error is None and n.sent_at is not None for n in notifications)
+    assert deliver_pending(app) == 0
+
+
+def test_claimed_emails_come_whole_in_order_and_are_claimed_once(app):
+    _queue_undelivered(app, 3)
+    now = services.utcnow()
+    with app.app_context():
+        claimed = services.claim_notifications(db.session, now)
+        assert [n.id for n in claimed] == sorted(n.id for n in claimed)
+        assert len(claimed) == 3
+        assert all(n.status == "sending" and n.subject and n.body for n in claimed)
+        assert services.claim_notifications(db.session, now) == []
+        db.session.remove()
+
+
+def test_a_batch_records_each_email_as_sent_or_to_retry(app):
+    _queue_undelivered(app, 3)
+    now = services.utcnow()
+    with app.app_context():
+        first, second, third = services.claim_notifications(db.session, now)
+        services.record_deliveries(
+            db.session, [(first.id, None), (second.id, "SMTPDataError: 451"), (third.id, None)], now
+        )
+        db.session.remove()
+    with app.app_context():
+        by_id = {n.id: n for n in db.session.execute(db.select(Notification)).scalars()}
+        for sent in (by_id[first.id], by_id[third.id]):
+            assert (sent.status, sent.attempts, sent.last_error) == ("sent", 2, None)
+            assert sent.sent_at == now
+        retried = by_id[second.id]
+        assert (retried.status, retried.attempts) == ("pending", 2)
+        assert retried.last_error == "SMTPDataError: 451"
+        assert retried.sent_at is None
+        assert retried.next_attempt_at == now + services.RETRY_DELAYS[1]
