@@ -151,7 +151,9 @@ def make_template_ngettext(translations: Any = None) -> Any:
 def _as_template_text(translated: str, eval_context: EvalContext) -> str:
     # Our own catalogue's text is trusted markup, as in Jinja's i18n extension; `%` escapes
     # the variables put into it.
-    return Markup(translated) if eval_context.autoescape else translated  # noqa: S704  # nosec B704
+    if not eval_context.autoescape:
+        return translated
+    return Markup(translated)  # noqa: S704  # nosec B704  # our catalogue, as Jinja's i18n does
 
 
 def install_template_gettext(app: Flask) -> None:
