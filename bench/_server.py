@@ -99,6 +99,30 @@ def running_gunicorn(
             server.wait()
 
 
+def report_tracebacks(name: str, log: Path) -> int:
+    """Print each distinct traceback the server logged: the log goes with its temporary folder.
+
+    Returns how many tracebacks there were.
+    """
+    text = log.read_text(errors="replace")
+    count = text.count("Traceback")
+    if not count:
+        return 0
+    seen: dict[str, int] = {}
+    for block in text.split("Traceback")[1:]:
+        # Up to the first line that is not indented: the exception and its message.
+        lines = block.splitlines()
+        end = next(
+            (i for i, line in enumerate(lines[1:], 1) if line and not line.startswith(" ")), 0
+        )
+        excerpt = "\n".join(lines[: end + 1])
+        seen[excerpt] = seen.get(excerpt, 0) + 1
+    print(f"[{name}] the server logged {count} traceback(s), {len(seen)} distinct:")
+    for excerpt, times in seen.items():
+        print(f"  {times} ×  Traceback{excerpt}".replace("\n", "\n    "))
+    return count
+
+
 def _wait_until_healthy(server: subprocess.Popen, port: int, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:

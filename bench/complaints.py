@@ -49,6 +49,7 @@ from bench._server import (
     add_server_arguments,
     cpu_seconds,
     on_each_database,
+    report_tracebacks,
     running_gunicorn,
     worker_threads,
 )
@@ -409,9 +410,7 @@ def bench_database(
             (profile_dir, name),
         )
 
-    errors = log.read_text(errors="replace").count("Traceback")
-    if errors:
-        print(f"[{name}] the server logged {errors} traceback(s): {log}")
+    report_tracebacks(name, log)
 
     rows_out = []
     for series in (filing, insert, tracking, select):

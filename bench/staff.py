@@ -40,6 +40,7 @@ from bench._server import (
     Server,
     add_server_arguments,
     on_each_database,
+    report_tracebacks,
     running_gunicorn,
 )
 from bench._staff_explain import explain_pages, print_pages
@@ -276,9 +277,7 @@ def bench_database(
         check_pages(server, staff, all_cases, deep)
         print(f"[{name}] {len(all_cases)} cases, {plan.rounds} rounds", flush=True)
         series = run_cases(server, all_cases, plan, staff, (profile_dir, name))
-    errors = log.read_text(errors="replace").count("Traceback")
-    if errors:
-        print(f"[{name}] the server logged {errors} traceback(s): {log}")
+    report_tracebacks(name, log)
 
     bench = f"staff ({name})"
     figures = [
