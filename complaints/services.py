@@ -865,6 +865,10 @@ _CLAIM = (
             .where(_due_for_sending())
             .order_by(Notification.id)
             .limit(bindparam("limit"))
+            # PostgreSQL: two couriers (one per worker) claiming at once would otherwise lock
+            # the same rows in different orders and deadlock; each takes what the other has
+            # not. SQLite has no row locks: its write transaction already runs one at a time.
+            .with_for_update(skip_locked=True)
             .scalar_subquery()
         ),
         _due_for_sending(),

@@ -2,6 +2,7 @@
 
 import email
 import socket
+import threading
 from email.header import decode_header, make_header
 
 import pytest
@@ -197,3 +198,38 @@ def test_a_batch_records_each_email_as_sent_or_to_retry(app):
         assert retried.last_error == "SMTPDataError: 451"
         assert retried.sent_at is None
         assert retried.next_attempt_at == now + services.RETRY_DELAYS[1]
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_sender_takes_the_emails_another_sender_holds_no_lock_on_without_waiting(app):
+    """Two couriers (one per gunicorn worker) claiming at once must neither wait for each other
+    nor deadlock: each skips the rows the other has locked."""
+    _queue_undelivered(app, 3)
+    with app.app_context():
+        other_sender = db.engine.connect()
+        held = other_sender.begin()
+        locked_id = other_sender.execute(
+            db.text("SELECT id FROM notifications ORDER BY id LIMIT 1 FOR UPDATE")
+        ).scalar_one()
+        claimed: list[int] = []
+        claimer = threading.Thread(
+            target=lambda: claimed.extend(_claim_ids(app)), name="second-sender", daemon=True
+        )
+        try:
+            claimer.start()
+            claimer.join(timeout=10)
+            assert not claimer.is_alive(), "the claim waited for the other sender's lock"
+        finally:
+            held.rollback()
+            other_sender.close()
+            claimer.join(timeout=10)
+    assert len(claimed) == 2
+    assert locked_id not in claimed
+
+
+def _claim_ids(app) -> list[int]:
+    with app.app_context():
+        try:
+            return [n.id for n in services.claim_notifications(db.session, services.utcnow())]
+        finally:
+            db.session.remove()
