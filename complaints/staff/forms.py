@@ -337,6 +337,21 @@ _OPTION_SELECTED = Markup('" selected>')
 _OPTION_END = Markup("</option>\n")
 
 
+def _needs_the_macro(field, kwargs: dict, written_params: set[str]) -> bool:
+    """Whether a field asks for more than the plain widgets write (an error, a hint, a
+    required mark, other parameters): then the GOV.UK macro renders it."""
+    params = kwargs.get("params", {})
+    return bool(
+        field.errors
+        or field.description
+        or "required" in field.flags
+        or set(kwargs) - {"id", "params"}
+        or set(params) - written_params
+        or set(params.get("label", {})) - {"classes"}
+        or "\n" in str(field.label.text)
+    )
+
+
 class PlainSelect(GovSelect):
     """GOV.UK's select, written out in Python rather than through the Jinja macro.
 
@@ -348,15 +363,7 @@ class PlainSelect(GovSelect):
     def __call__(self, field, **kwargs):
         params = kwargs.get("params", {})
         label = params.get("label", {})
-        if (
-            field.errors
-            or field.description
-            or "required" in field.flags
-            or set(kwargs) - {"id", "params"}
-            or set(params) - {"label", "classes"}
-            or set(label) - {"classes"}
-            or "\n" in str(field.label.text)
-        ):
+        if _needs_the_macro(field, kwargs, {"label", "classes"}):
             return super().__call__(field, **kwargs)
         parts = [
             Markup(
@@ -392,15 +399,7 @@ class PlainTextInput(GovTextInput):
     def __call__(self, field, **kwargs):
         params = kwargs.get("params", {})
         label = params.get("label", {})
-        if (
-            field.errors
-            or field.description
-            or "required" in field.flags
-            or set(kwargs) - {"id", "params"}
-            or set(params) - {"label"}
-            or set(label) - {"classes"}
-            or "\n" in str(field.label.text)
-        ):
+        if _needs_the_macro(field, kwargs, {"label"}):
             return super().__call__(field, **kwargs)
         return Markup(
             '<div class="govuk-form-group">\n'

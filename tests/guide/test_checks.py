@@ -1,20 +1,9 @@
-import shutil
 from pathlib import Path
-
-import pytest
 
 from guide.checks import check_content, numbers_in
 
-FIXTURE = Path(__file__).parent / "fixtures" / "content"
 SERVICE = "services/test-housing-registration-2008.yaml"
 BODIES = "bodies/test-district.yaml"
-
-
-@pytest.fixture
-def content_copy(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    return root
 
 
 def edit(root: Path, relative: str, old: str, new: str) -> None:

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 from guide.freeze import build_site
 from qyzmet import create_app
-
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
 SERVICE = "ru/services/test-housing-registration-2008.yaml"
 PAGE = "/ru/services/test-housing-registration-2008/"
 TITLE = "Учёт граждан, нуждающихся в жилище"
-
-
-@pytest.fixture
-def content(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
 
 
 def make_app(tmp_path, content, **config):
@@ -42,22 +28,22 @@ def retitle(content, new_title):
     path.write_text(path.read_text("utf-8").replace(TITLE, new_title), "utf-8")
 
 
-def test_an_edited_service_shows_on_the_next_look_at_the_files(tmp_path, content):
-    client = make_app(tmp_path, content, GUIDE_RECHECK_SECONDS=0).test_client()
+def test_an_edited_service_shows_on_the_next_look_at_the_files(tmp_path, content_copy):
+    client = make_app(tmp_path, content_copy, GUIDE_RECHECK_SECONDS=0).test_client()
     assert TITLE in client.get(PAGE).get_data(as_text=True)
-    retitle(content, "Учёт граждан (изменено редактором)")
+    retitle(content_copy, "Учёт граждан (изменено редактором)")
     assert "изменено редактором" in client.get(PAGE).get_data(as_text=True)
 
 
-def test_with_rechecks_off_the_app_serves_what_it_loaded(tmp_path, content):
-    client = make_app(tmp_path, content, GUIDE_RECHECK_SECONDS=None).test_client()
+def test_with_rechecks_off_the_app_serves_what_it_loaded(tmp_path, content_copy):
+    client = make_app(tmp_path, content_copy, GUIDE_RECHECK_SECONDS=None).test_client()
     assert TITLE in client.get(PAGE).get_data(as_text=True)
-    retitle(content, "Учёт граждан (изменено редактором)")
+    retitle(content_copy, "Учёт граждан (изменено редактором)")
     assert TITLE in client.get(PAGE).get_data(as_text=True)
 
 
-def test_the_build_freezes_without_rechecks_and_restores_the_setting(tmp_path, content):
-    app = make_app(tmp_path, content, GUIDE_RECHECK_SECONDS=0)
+def test_the_build_freezes_without_rechecks_and_restores_the_setting(tmp_path, content_copy):
+    app = make_app(tmp_path, content_copy, GUIDE_RECHECK_SECONDS=0)
     seen = []
 
     @app.before_request
