@@ -352,6 +352,21 @@ def _needs_the_macro(field, kwargs: dict, written_params: set[str]) -> bool:
     )
 
 
+def _group_and_label(field, kwargs: dict) -> Markup:
+    """The form group's opening and the label, as the GOV.UK macros write them."""
+    label = kwargs.get("params", {}).get("label", {})
+    return Markup(
+        '<div class="govuk-form-group">\n'
+        '  <label class="govuk-label{classes}" for="{id}">\n'
+        "    {text}\n"
+        "  </label>\n"
+    ).format(
+        id=kwargs.get("id", field.id),
+        text=field.label.text,
+        classes=f" {label['classes']}" if label.get("classes") else "",
+    )
+
+
 class PlainSelect(GovSelect):
     """GOV.UK's select, written out in Python rather than through the Jinja macro.
 
@@ -362,23 +377,15 @@ class PlainSelect(GovSelect):
 
     def __call__(self, field, **kwargs):
         params = kwargs.get("params", {})
-        label = params.get("label", {})
         if _needs_the_macro(field, kwargs, {"label", "classes"}):
             return super().__call__(field, **kwargs)
         parts = [
-            Markup(
-                '<div class="govuk-form-group">\n'
-                '  <label class="govuk-label{label_classes}" for="{id}">\n'
-                "    {label}\n"
-                "  </label>\n"
-                '  <select class="govuk-select{select_classes}" id="{id}" name="{name}">\n'
-            ).format(
+            _group_and_label(field, kwargs),
+            Markup('  <select class="govuk-select{classes}" id="{id}" name="{name}">\n').format(
                 id=kwargs.get("id", field.id),
                 name=field.name,
-                label=field.label.text,
-                label_classes=f" {label['classes']}" if label.get("classes") else "",
-                select_classes=f" {params['classes']}" if params.get("classes") else "",
-            )
+                classes=f" {params['classes']}" if params.get("classes") else "",
+            ),
         ]
         # Joined rather than formatted: a select of services has dozens of options.
         for value, text, selected, _ in field.iter_choices():
@@ -397,24 +404,12 @@ class PlainTextInput(GovTextInput):
     """GOV.UK's text input written out in Python, like `PlainSelect` (the queue's search box)."""
 
     def __call__(self, field, **kwargs):
-        params = kwargs.get("params", {})
-        label = params.get("label", {})
         if _needs_the_macro(field, kwargs, {"label"}):
             return super().__call__(field, **kwargs)
-        return Markup(
-            '<div class="govuk-form-group">\n'
-            '  <label class="govuk-label{label_classes}" for="{id}">\n'
-            "    {label}\n"
-            "  </label>\n"
+        return _group_and_label(field, kwargs) + Markup(
             '  <input class="govuk-input" id="{id}" name="{name}" type="text" value="{value}">\n'
             "</div>\n"
-        ).format(
-            id=kwargs.get("id", field.id),
-            name=field.name,
-            label=field.label.text,
-            label_classes=f" {label['classes']}" if label.get("classes") else "",
-            value=field._value(),
-        )
+        ).format(id=kwargs.get("id", field.id), name=field.name, value=field._value())
 
 
 class QueueFilters(FlaskForm):
