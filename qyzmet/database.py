@@ -7,7 +7,10 @@ filings cannot both read the same counter) while reads keep a plain deferred `BE
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,6 +22,7 @@ from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 WRITE_OPTION = "qyzmet_write"
+_this_thread = threading.local()
 
 
 def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
@@ -30,6 +34,9 @@ def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
     if engine.dialect.name != "sqlite" or getattr(engine, "_qyzmet_configured", False):
         return
     engine._qyzmet_configured = True  # type: ignore[attr-defined]
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        engine._qyzmet_writer_queue = f"{database}-writers"  # type: ignore[attr-defined]
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, connection_record: object) -> None:
@@ -69,17 +76,50 @@ def write_transaction(session: Session) -> Iterator[Session]:
     """
     if isinstance(session, scoped_session):
         session = session()
+    if getattr(_this_thread, "writing", False):
+        # Its first commit would end the outer one, and on SQLite it would then wait in the
+        # writers' queue behind the outer one, its own thread, for ever.
+        raise RuntimeError("write transactions do not nest")
     if session.in_transaction():
         # A read earlier in the request holds a deferred transaction; end it so the write
         # transaction starts fresh and takes the lock before it reads anything.
         session.commit()
-    session.connection(execution_options={WRITE_OPTION: True})
+    _this_thread.writing = True
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        with _writers_queue(getattr(session.get_bind(), "_qyzmet_writer_queue", None)):
+            session.connection(execution_options={WRITE_OPTION: True})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        _this_thread.writing = False
+
+
+@contextmanager
+def _writers_queue(path: str | None) -> Iterator[None]:
+    """Wait for SQLite's write lock in the kernel's queue rather than in SQLite's busy loop.
+
+    A writer that finds SQLite's lock taken sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries,
+    so under load the lock often stands free while every waiter sleeps. An exclusive flock on
+    a file beside the database wakes the next writer, in any process, the moment the holder
+    lets go. The busy timeout still covers writers that skip the queue (sqlite3, migrations).
+    """
+    if path is None:
+        yield
+        return
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only folder: the busy timeout alone still serialises writers
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing the last descriptor of the open file releases the lock
 
 
 class UTCDateTime(TypeDecorator):
