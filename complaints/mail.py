@@ -12,8 +12,9 @@ import logging
 import os
 import smtplib
 import threading
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +51,21 @@ class TemplateMessages:
         return body.name if body else akimat_id
 
 
-def build_message(config: dict[str, Any], notification: Notification) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
+def build_message(config: dict[str, Any], notification: Notification) -> MIMEText:
+    """The email as the classic (compat32) message: a quarter of the CPU of `EmailMessage`.
+
+    The modern policy parses every header it is given back into structured objects, which
+    cost more than the rest of sending an email to the outbox. Nothing here needs them: the
+    headers are ours, non-ASCII ones are RFC 2047-encoded and the body goes as base64.
+    """
+    message = MIMEText(notification.body, "plain", "utf-8")
+    sender = parseaddr(config["MAIL_FROM"])
+    message["From"] = formataddr(sender, charset="utf-8")
     message["To"] = notification.recipient
-    message["Subject"] = notification.subject
+    message["Subject"] = Header(notification.subject, "utf-8", header_name="Subject")
     message["Date"] = formatdate(localtime=False)
-    domain = parseaddr(config["MAIL_FROM"])[1].rsplit("@", 1)[-1] or "qyzmet.local"
+    domain = sender[1].rsplit("@", 1)[-1] or "qyzmet.local"
     message["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain=domain)
-    message.set_content(notification.body, charset="utf-8")
-    # After set_content, which clears every Content-* header.
     message["Content-Language"] = notification.language
     return message
 

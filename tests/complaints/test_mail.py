@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from helpers import Applicant
 
 from complaints import services
-from complaints.mail import deliver_pending
+from complaints.mail import build_message, deliver_pending
 from complaints.models import Complaint, Notification
 from qyzmet.extensions import db
 
@@ -233,3 +233,28 @@ def _claim_ids(app) -> list[int]:
             return [n.id for n in services.claim_notifications(db.session, services.utcnow())]
         finally:
             db.session.remove()
+
+
+def test_a_sender_name_and_a_long_subject_in_kazakh_arrive_whole(smtp_app, smtp_server):
+    _, inbox = smtp_server
+    smtp_app.config["MAIL_FROM"] = "Қызмет — азаматтарға <no-reply@qyzmet.example>"
+    number, _, _ = Applicant(smtp_app.test_client(), "kk").file_ok()
+    (received,) = inbox.messages
+    assert str(make_header(decode_header(received["From"]))) == (
+        "Қызмет — азаматтарға <no-reply@qyzmet.example>"
+    )
+    assert number in subject_of(received)
+
+    subject = f"{number}: құжаттар қабылданбады, жазбаша бас тарту берілмеді. " * 3
+    message = build_message(
+        smtp_app.config,
+        Notification(
+            id=7, recipient="asan@example.kz", subject=subject, body="Сәлем\n", language="kk"
+        ),
+    )
+    parsed = email.message_from_bytes(message.as_bytes())
+    assert subject_of(parsed) == subject
+    assert parsed.get_payload(decode=True).decode("utf-8") == "Сәлем\n"
+    # Every header line is ASCII and within the 78 characters RFC 5322 asks for.
+    head = message.as_bytes().split(b"\n\n", 1)[0]
+    assert all(len(line) <= 78 and line.isascii() for line in head.split(b"\n"))
