@@ -39,12 +39,26 @@ def _with_choices(form: ComplaintForm, lang: str) -> ComplaintForm:
     return form
 
 
+_CHOICES: dict[int, tuple[list[directory.ChoiceGroup], list[SelectChoice]]] = {}
+
+
 def as_choices(groups: list[directory.ChoiceGroup]) -> list[SelectChoice]:
-    return [
-        SelectChoice(choice.value, choice.label, optgroup=group.label)
-        for group in groups
-        for choice in group.choices
-    ]
+    """WTForms' choices for a directory list, built once per list (one per language and
+    content version), not on every form: the three lists hold every akimat, service and office.
+
+    The list is shared between forms; WTForms only reads it.
+    """
+    hit = _CHOICES.get(id(groups))
+    if hit is None or hit[0] is not groups:
+        if len(_CHOICES) >= 64:  # old content versions' lists, after many reloads
+            _CHOICES.clear()
+        choices = [
+            SelectChoice(choice.value, choice.label, optgroup=group.label)
+            for group in groups
+            for choice in group.choices
+        ]
+        hit = _CHOICES[id(groups)] = (groups, choices)
+    return hit[1]
 
 
 class CouponForm(FlaskForm):

@@ -232,3 +232,22 @@ def test_filing_does_not_load_the_wtforms_catalogue(client, monkeypatch):
     monkeypatch.setattr(support.Translations, "load", load)
     applicant.file_ok(tokens=tokens)
     assert "wtforms" not in loads
+
+
+def test_the_choice_lists_are_built_once_per_directory_list():
+    from complaints import directory
+    from complaints.public.filing import as_choices
+
+    groups = [
+        directory.ChoiceGroup(
+            "Жамбыл облысы", [directory.Choice("taraz", "Тараз қаласының әкімдігі")]
+        )
+    ]
+    choices = as_choices(groups)
+    assert [(c.value, c.label, c.optgroup) for c in choices] == [
+        ("taraz", "Тараз қаласының әкімдігі", "Жамбыл облысы")
+    ]
+    assert as_choices(groups) is choices
+    # A reloaded directory is a new list, with its own choices.
+    reloaded = [directory.ChoiceGroup("Жамбыл облысы", [directory.Choice("taraz", "Тараз")])]
+    assert [c.label for c in as_choices(reloaded)] == ["Тараз"]
