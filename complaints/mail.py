@@ -18,12 +18,12 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, url_for
 
 from complaints import services
 from complaints.models import Complaint, Notification
 from qyzmet.extensions import db
-from qyzmet.i18n import force_locale
+from qyzmet.i18n import force_locale, translation_context
 
 log = logging.getLogger(__name__)
 _delivery_lock = threading.Lock()
@@ -33,15 +33,19 @@ class TemplateMessages:
     """`services.Messages` backed by the Jinja templates in templates/emails/."""
 
     def render(self, kind: str, complaint: Complaint, **context: Any) -> tuple[str, str]:
+        # Straight from the Jinja environment: an email needs only its values and `_`, not
+        # the context processors a page runs (the user, the CSRF token, the language links).
+        environment = current_app.jinja_env
         with force_locale(complaint.language):
             values = {
                 "complaint": complaint,
                 "track_url": current_app.config["SITE_URL"]
                 + url_for("complaints_public.track", lang_code=complaint.language),
                 **context,
+                **translation_context(),
             }
-            subject = render_template(f"emails/{kind}.subject.txt", **values)
-            body = render_template(f"emails/{kind}.txt", **values)
+            subject = environment.get_template(f"emails/{kind}.subject.txt").render(values)
+            body = environment.get_template(f"emails/{kind}.txt").render(values)
         return " ".join(subject.split()), body.strip() + "\n"
 
     def akimat_name(self, akimat_id: str, lang: str) -> str:

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from complaints.domain.access_code import derive_access_code, hash_access_code, verify_access_code
@@ -51,6 +52,8 @@ from complaints.models import (
     SurveyResponse,
 )
 from qyzmet.database import write_transaction
+
+ModelT = TypeVar("ModelT")
 
 DEFAULT_DEADLINE_RULE = "state_service_complaint"
 ONLINE_ACCEPTED_BY = "Qyzmet"
@@ -225,17 +228,27 @@ def _attach(
     complaint: Complaint, stored: Sequence[tuple[AttachmentFile, str]], now: datetime
 ) -> None:
     """Record files already written to disk (`_store_files`) as the complaint's attachments."""
-    for upload, name in stored:
-        complaint.attachments.append(
-            Attachment(
-                original_name=upload.name,
-                stored_name=name,
-                content_type=upload.content_type,
-                size=len(upload.data),
-                sha256=hashlib.sha256(upload.data).hexdigest(),
-                uploaded_at=now,
-            )
-        )
+    for values in _attachment_values(stored, now):
+        complaint.attachments.append(Attachment(**values))
+
+
+def _attachment_values(
+    stored: Sequence[tuple[AttachmentFile, str]], now: datetime
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "original_name": upload.name,
+            "stored_name": name,
+            "content_type": upload.content_type,
+            "size": len(upload.data),
+            "sha256": hashlib.sha256(upload.data).hexdigest(),
+            "uploaded_at": now,
+        }
+        for upload, name in stored
+    ]
+
+
+_RECORD_EVENT = insert(ComplaintEvent.__table__)
 
 
 def _remove_files(upload_root: Path, names: Sequence[str]) -> None:
@@ -257,19 +270,61 @@ def _event(
     details: dict[str, Any] | None = None,
 ) -> ComplaintEvent:
     event = ComplaintEvent(
-        at=now,
-        actor_kind=actor_kind or ("staff" if actor else "applicant"),
-        staff_id=actor.id if actor else None,
-        actor_name=actor.full_name if actor else None,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        public=public,
-        details=details or {},
+        **_event_values(
+            now,
+            action,
+            actor=actor,
+            actor_kind=actor_kind,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            public=public,
+            details=details,
+        )
     )
     complaint.events.append(event)
     return event
+
+
+def _event_values(
+    now: datetime,
+    action: str,
+    *,
+    actor: StaffUser | None = None,
+    actor_kind: str | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    note: str | None = None,
+    public: bool = False,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "at": now,
+        "actor_kind": actor_kind or ("staff" if actor else "applicant"),
+        "staff_id": actor.id if actor else None,
+        "actor_name": actor.full_name if actor else None,
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "note": note,
+        "public": public,
+        "details": details or {},
+    }
+
+
+def _insert(session: Session, model: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """INSERT one row by statement and return it as a persistent object, without reading it.
+
+    For the filing's hot path: the unit of work's bookkeeping for a new complaint, its
+    event and its email cost more CPU than the rest of the transaction (1.6–2.0 ms against
+    0.6–0.8 ms for the statements). Attributes not in `values` load on first use.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    row_id = session.execute(insert(table).returning(table.c.id), values).scalar_one()
+    instance = model(id=row_id, **values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def _notify(
@@ -284,21 +339,24 @@ def _notify(
     if complaint.reply_channel != "email" or not complaint.applicant_email:
         return
     subject, body = messages.render(kind, complaint, **context)
-    session.add(
-        Notification(
-            # By reference: a new complaint, its event and its email are written in one flush.
-            complaint=complaint,
-            kind=kind,
-            recipient=complaint.applicant_email,
-            language=complaint.language,
-            subject=subject,
-            body=body,
-            status="pending",
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-        )
+    session.execute(
+        _QUEUE_EMAIL,
+        {
+            "complaint_id": complaint.id,
+            "kind": kind,
+            "recipient": complaint.applicant_email,
+            "language": complaint.language,
+            "subject": subject,
+            "body": body,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        },
     )
+
+
+_QUEUE_EMAIL = insert(Notification.__table__)
 
 
 def file_complaint(
@@ -342,53 +400,75 @@ def file_complaint(
             year = registered_on.year
             sequence = _next_sequence(session, new.akimat_code, year)
             applicant = new.applicant
-            complaint = Complaint(
-                registration_number=format_registration_number(new.akimat_code, year, sequence),
-                akimat_id=new.akimat_id,
-                akimat_code=new.akimat_code,
-                year=year,
-                sequence=sequence,
-                service_id=new.service_id,
-                office_id=new.office_id,
-                channel=new.channel,
-                language=new.language,
-                applicant_name=applicant.name,
-                applicant_name_folded=applicant.name.casefold(),
-                applicant_iin=applicant.iin,
-                applicant_phone=applicant.phone,
-                applicant_email=applicant.email,
-                applicant_address=applicant.address,
-                reply_channel=applicant.reply_channel,
-                subject=new.subject,
-                text=new.text,
-                received_at=received_at,
-                registered_on=registered_on,
-                due_on=due_date(registered_on, deadline_rule, calendar),
-                deadline_rule=deadline_rule,
-                status=State.REGISTERED.value,
-                access_code_hash=hash_access_code(access_code, secret),
-                submission_token=key,
-                accepted_by_id=accepted_by.id if accepted_by else None,
-                accepted_by_name=accepted_by.full_name if accepted_by else ONLINE_ACCEPTED_BY,
-                forwarded_from_id=forwarded_from.id if forwarded_from else None,
-                updated_at=now,
-                # Known to be empty: the receipt lists them without reading them back.
-                attachments=[],
+            complaint = _insert(
+                session,
+                Complaint,
+                {
+                    "registration_number": format_registration_number(
+                        new.akimat_code, year, sequence
+                    ),
+                    "akimat_id": new.akimat_id,
+                    "akimat_code": new.akimat_code,
+                    "year": year,
+                    "sequence": sequence,
+                    "service_id": new.service_id,
+                    "office_id": new.office_id,
+                    "channel": new.channel,
+                    "language": new.language,
+                    "applicant_name": applicant.name,
+                    "applicant_name_folded": applicant.name.casefold(),
+                    "applicant_iin": applicant.iin,
+                    "applicant_phone": applicant.phone,
+                    "applicant_email": applicant.email,
+                    "applicant_address": applicant.address,
+                    "reply_channel": applicant.reply_channel,
+                    "subject": new.subject,
+                    "text": new.text,
+                    "received_at": received_at,
+                    "registered_on": registered_on,
+                    "due_on": due_date(registered_on, deadline_rule, calendar),
+                    "deadline_rule": deadline_rule,
+                    "status": State.REGISTERED.value,
+                    "outcome": None,
+                    "answer": None,
+                    "answered_at": None,
+                    "closed_at": None,
+                    "executor_id": None,
+                    "access_code_hash": hash_access_code(access_code, secret),
+                    "submission_token": key,
+                    "accepted_by_id": accepted_by.id if accepted_by else None,
+                    "accepted_by_name": (
+                        accepted_by.full_name if accepted_by else ONLINE_ACCEPTED_BY
+                    ),
+                    "forwarded_from_id": forwarded_from.id if forwarded_from else None,
+                    "forwarded_to_id": None,
+                    "forwarded_to_body": None,
+                    "version": 1,
+                    "updated_at": now,
+                },
             )
-            _attach(complaint, stored, now)
-            _event(
-                complaint,
-                now,
-                "filed",
-                actor=accepted_by,
-                actor_kind="staff" if accepted_by else "applicant",
-                to_status=State.REGISTERED.value,
-                public=True,
-                details={"channel": new.channel, "attachments": len(stored)},
+            # Known without reading them back: the receipt lists them.
+            attachments = [
+                _insert(session, Attachment, {**values, "complaint_id": complaint.id})
+                for values in _attachment_values(stored, now)
+            ]
+            set_committed_value(complaint, "attachments", attachments)
+            session.execute(
+                _RECORD_EVENT,
+                {
+                    **_event_values(
+                        now,
+                        "filed",
+                        actor=accepted_by,
+                        actor_kind="staff" if accepted_by else "applicant",
+                        to_status=State.REGISTERED.value,
+                        public=True,
+                        details={"channel": new.channel, "attachments": len(stored)},
+                    ),
+                    "complaint_id": complaint.id,
+                },
             )
-            session.add(complaint)
             _notify(session, complaint, "receipt", messages, now, access_code=access_code)
-            session.flush()
     except BaseException:
         _remove_files(upload_root, [name for _, name in stored])
         raise

@@ -171,13 +171,18 @@ def install_template_gettext(app: Flask) -> None:
         gettext=looking_up, _=looking_up, ngettext=make_template_ngettext()
     )
 
-    @app.context_processor
-    def bound_gettext() -> dict[str, Any]:
-        # Each render gets the catalogue once; templates (and macros imported with context)
-        # then translate without a context lookup per message.
-        translations = catalogue()
-        bound = make_template_gettext(translations)
-        return {"gettext": bound, "_": bound, "ngettext": make_template_ngettext(translations)}
+    app.context_processor(translation_context)
+
+
+def translation_context() -> dict[str, Any]:
+    """`_`, `gettext` and `ngettext` bound to the current language's catalogue, for one render.
+
+    Each render gets the catalogue once; templates (and macros imported with context) then
+    translate without a context lookup per message.
+    """
+    translations = catalogue()
+    bound = make_template_gettext(translations)
+    return {"gettext": bound, "_": bound, "ngettext": make_template_ngettext(translations)}
 
 
 def init_app(app: Flask) -> None:

@@ -251,3 +251,30 @@ def test_the_choice_lists_are_built_once_per_directory_list():
     # A reloaded directory is a new list, with its own choices.
     reloaded = [directory.ChoiceGroup("Жамбыл облысы", [directory.Choice("taraz", "Тараз")])]
     assert [c.label for c in as_choices(reloaded)] == ["Тараз"]
+
+
+def test_a_filed_complaint_reads_back_whole_with_its_event_file_and_email(app, client):
+    """Filing writes its rows by statement; a later session must find every column set."""
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    number, _, _ = Applicant(client, "ru").file_ok(
+        files=[(io.BytesIO(pdf), "справка.pdf", "application/pdf")]
+    )
+    with app.app_context():
+        complaint = db.session.execute(
+            db.select(Complaint).where(Complaint.registration_number == number)
+        ).scalar_one()
+        assert (complaint.version, complaint.status, complaint.language) == (1, "registered", "ru")
+        assert complaint.outcome is None and complaint.executor_id is None
+        assert complaint.applicant_name_folded == complaint.applicant_name.casefold()
+        (event,) = complaint.events
+        assert (event.action, event.actor_kind, event.to_status, event.public) == (
+            "filed",
+            "applicant",
+            "registered",
+            True,
+        )
+        assert event.details == {"channel": "web", "attachments": 1}
+        (attachment,) = complaint.attachments
+        assert attachment.original_name == "справка.pdf" and attachment.size == len(pdf)
+        notification = db.session.execute(db.select(Notification)).scalar_one()
+        assert notification.complaint_id == complaint.id and notification.kind == "receipt"
