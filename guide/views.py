@@ -22,6 +22,7 @@ from flask import (
 from guide.loader import Content, LanguageContent, load_content
 from guide.schema import LANGUAGES, Body, Service
 from qyzmet.i18n import current_language
+from qyzmet.urls import cached_url_for
 
 blueprint = Blueprint("guide", __name__, template_folder="templates")
 
@@ -128,7 +129,7 @@ def complaint_url(service_id: str | None = None, akimat_id: str | None = None) -
     """The complaint form, pre-filled; it is served by the app, not the static site."""
     args = {key: value for key, value in (("service", service_id), ("akimat", akimat_id)) if value}
     if "complaints_public.new_complaint" in current_app.view_functions:
-        return url_for("complaints_public.new_complaint", **args)
+        return cached_url_for("complaints_public.new_complaint", **args)
     query = "&".join(f"{key}={value}" for key, value in args.items())
     return f"/{current_language()}/complaints/new/" + (f"?{query}" if query else "")
 
