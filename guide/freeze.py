@@ -42,9 +42,14 @@ def make_freezer(app: Flask, shard: int = 0, shards: int = 1) -> Freezer:
 
     Explicit generators only: the app also has dynamic routes (complaints, staff, /healthz).
     """
+    defaults = list(app.url_default_functions.get(None, []))
     freezer = Freezer(
         app, with_no_argument_rules=False, log_url_for=False, with_static_files=shard == 0
     )
+    # Frozen-Flask puts a url_for logger first in the app's URL defaults even with
+    # log_url_for=False, where it never turns it on. Taken out again: every url_for would
+    # call it (one more per build), and with it qyzmet.urls cannot remember URLs.
+    app.url_default_functions[None] = defaults
 
     @freezer.register_generator
     def pages():
