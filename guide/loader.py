@@ -164,6 +164,22 @@ class LanguageContent:
     def akimats(self) -> list[Body]:
         return [body for body in self.bodies.values() if body.kind == "akimat"]
 
+    @cached_property
+    def services_by_body(self) -> dict[str, list[Service]]:
+        """The services that name each body (as provider, in a channel, or where to complain),
+        in the order of `services`: a body's page lists them, and there is a page per body."""
+        found: dict[str, list[Service]] = {}
+        for service in self.services.values():
+            named = {
+                *service.provider_bodies,
+                *(body_id for channel in service.channels for body_id in channel.bodies),
+                *service.complaints.bodies,
+                *service.complaints.akimats,
+            }
+            for body_id in named:
+                found.setdefault(body_id, []).append(service)
+        return found
+
     def top_region(self, region_id: str) -> str:
         """The oblast or city a region (e.g. a district) belongs to."""
         region = self.regions[region_id]

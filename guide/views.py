@@ -223,14 +223,7 @@ def body(body_id: str):
     found = content.bodies.get(body_id)
     if found is None:
         abort(404)
-    serving = [
-        s
-        for s in content.services.values()
-        if body_id in s.provider_bodies
-        or any(body_id in channel.bodies for channel in s.channels)
-        or body_id in s.complaints.bodies
-        or body_id in s.complaints.akimats
-    ]
+    serving = list(content.services_by_body.get(body_id, []))
     return render_template(
         "guide/body.html",
         content=content,
