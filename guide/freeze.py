@@ -100,6 +100,15 @@ def _freeze_shard(app: Flask, out_dir: Path, shard: int, shards: int, results: Q
         results.put((shard, set(), {}, f"{type(error).__name__}: {error}"))
 
 
+def _compile_templates(app: Flask) -> None:
+    """Compile the layout and the guide's templates once, before the fork, rather than in
+    every worker."""
+    environment = app.jinja_env
+    for name in environment.list_templates():
+        if name == "base.html" or name.startswith("guide/"):
+            environment.get_template(name)
+
+
 def freeze_pages(app: Flask, out_dir: Path, jobs: int) -> tuple[set[str], dict[str, Scan]]:
     """Freeze every page into `out_dir`, in `jobs` processes forked from this one.
 
@@ -114,6 +123,7 @@ def freeze_pages(app: Flask, out_dir: Path, jobs: int) -> tuple[set[str], dict[s
     app.config["FREEZER_REMOVE_EXTRA_FILES"] = False
     with app.app_context():
         get_content()
+    _compile_templates(app)
     context = multiprocessing.get_context("fork")
     results: Queue = context.Queue()
     workers = [
