@@ -19,6 +19,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from guide.linkcheck import LinkProblem, Scan, check_site, scan_page
 from guide.schema import LANGUAGES
 from guide.views import RECHECK_SECONDS, get_content, guide_pages
+from qyzmet.extensions import limiter
 
 
 def default_jobs() -> int:
@@ -71,10 +72,16 @@ def make_freezer(app: Flask, shard: int = 0, shards: int = 1) -> Freezer:
 
 
 def _freeze(app: Flask, shard: int, shards: int) -> set[str]:
-    with warnings.catch_warnings():
-        # The app's dynamic routes (complaints, staff, /healthz) are deliberately not frozen.
-        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-        return make_freezer(app, shard, shards).freeze()
+    # The freezer's requests are our own: rate limits would only cost each page a check.
+    rate_limits = limiter.enabled
+    limiter.enabled = False
+    try:
+        with warnings.catch_warnings():
+            # The app's dynamic routes (complaints, staff, /healthz) are deliberately not frozen.
+            warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+            return make_freezer(app, shard, shards).freeze()
+    finally:
+        limiter.enabled = rate_limits
 
 
 def _page_file(out_dir: Path, url: str) -> Path:
