@@ -168,6 +168,29 @@ def paragraphs(text: str) -> Markup:
     )
 
 
+# (catalogue, name, id of the item) -> (the item, the macro's markup for it)
+_REMEMBERED: dict[tuple[Any, str, int], tuple[Any, Markup]] = {}
+
+
+def remember(name: str, macro: Any, item: Any) -> Markup:
+    """`macro(item)`, made once per item and language: `{{ remember("contacts", m.contacts,
+    body) }}` writes what `{{ m.contacts(body) }}` writes.
+
+    For macros whose markup depends only on the item (a content object, unchanged while it is
+    loaded) and the language, such as an office's contacts, which recur on every page of its
+    services. The item is kept with its markup, so its id names it while the entry lives.
+    """
+    key = (catalogue(), name, id(item))
+    found = _REMEMBERED.get(key)
+    if found is not None and found[0] is item:
+        return found[1]
+    markup = macro(item)
+    if len(_REMEMBERED) >= 10_000:
+        _REMEMBERED.clear()
+    _REMEMBERED[key] = (item, markup)
+    return markup
+
+
 def N_(message: str) -> str:  # Babel's default marker for extraction
     """A message for the catalogue, translated where it is used."""
     return message
@@ -232,6 +255,7 @@ def optgroups(choices: list[Any]) -> list[tuple[str, list[Any]]]:
 def init_app(app: Flask) -> None:
     # Live view of the registered endpoints: templates link only to pages that exist.
     app.jinja_env.globals["view_endpoints"] = app.view_functions
+    app.jinja_env.globals["remember"] = remember
     app.jinja_env.filters.update(
         duration=duration,
         hours_lines=hours_lines,

@@ -53,3 +53,33 @@ def test_act_name_matches_the_macro(fixture_app, lang, kind):
         assert act_name(act) is act_name(act)  # made once per language
     assert written == expected.strip()
     assert "&lt;district&gt;" in written
+
+
+def test_remember_writes_what_the_macro_writes_once_per_item_and_language(fixture_app):
+    from qyzmet.templating import remember
+
+    calls = []
+
+    def write(item):
+        return render_template_string('{{ _("Address") }}: {{ item.address }}', item=item)
+
+    def macro(item):
+        calls.append(item)
+        return write(item)
+
+    class Item:
+        def __init__(self, address):
+            self.address = address
+
+    first, second = Item("<Abai 1>"), Item("Abai 2")
+    written = {}
+    for lang in ("kk", "ru", "kk"):
+        with fixture_app.test_request_context(f"/{lang}/"):
+            fixture_app.preprocess_request()
+            for item in (first, second, first):
+                text = remember("test-address", macro, item)
+                assert text == write(item)
+                written.setdefault((lang, item.address), text)
+    assert calls == [first, second, first, second]  # kk, then ru; kk again from memory
+    assert written[("kk", "<Abai 1>")] != written[("ru", "<Abai 1>")]
+    assert "&lt;Abai 1&gt;" in written[("kk", "<Abai 1>")]
