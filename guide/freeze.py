@@ -191,6 +191,8 @@ def build_site(
     html_pages = sum(1 for url in urls if url.endswith("/") or url.endswith(".html"))
     if search_index:
         run_pagefind(out_dir)
-    files = sum(1 for path in out_dir.rglob("*") if path.is_file())
+    # os.walk rather than Path.rglob + is_file: a quarter of the CPU over Pagefind's thousands
+    # of files (a frozen site holds no symbolic links, so both count the same files).
+    files = sum(len(names) for _, _, names in os.walk(out_dir))
     problems = check_site(out_dir, scans)
     return BuildReport(html_pages, files, time.perf_counter() - started, problems)
