@@ -87,27 +87,16 @@ def lang_content() -> LanguageContent:
 
 def region_lineage(content: LanguageContent, region_id: str) -> list[str]:
     """The region and its ancestors, nearest first."""
-    chain = [region_id]
-    while (parent := content.regions[chain[-1]].parent) is not None:
-        chain.append(parent)
-    return chain
+    return content.lineage(region_id)
 
 
 def regions_with_content(content: LanguageContent) -> list[str]:
     """Regions that have a page: those with services or bodies, and their ancestors."""
-    used: set[str] = set()
-    for region_id in [s.region for s in content.services.values()] + list(
-        content.body_regions.values()
-    ):
-        used.update(region_lineage(content, region_id))
-    return [region.id for region in content.catalogue.regions if region.id in used]
+    return list(content.regions_with_content)
 
 
 def services_in_region(content: LanguageContent, region_id: str) -> list[Service]:
-    return sorted(
-        (s for s in content.services.values() if region_id in region_lineage(content, s.region)),
-        key=lambda s: (s.category, s.title),
-    )
+    return list(content.services_by_region.get(region_id, []))
 
 
 def bodies_in_region(content: LanguageContent, region_id: str) -> list[Body]:
