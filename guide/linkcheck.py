@@ -27,9 +27,15 @@ class LinkProblem:
 # The frozen pages are our own templates' output: every attribute value is double-quoted, so a
 # pattern reads them as well as a parser would, at a fraction of the cost (the check runs on
 # every page of every build).
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:.-]*)="([^"]*)"')
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Only the tags whose attributes name a link or an id: the others (most tags carry only a class)
+# yield nothing, and the pattern passes over them without a Python step each. It finds the same
+# tags as `<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>` filtered on those names would: a tag ends at the
+# first ">", and a match starting inside a tag could only see what the whole tag holds.
+_TAG_WITH_LINK = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*?(?:href|src|srcset|action|poster|data|id)=[^>]*)>"
+)
 
 
 Scan = tuple[list[tuple[str, str, str]], set[str]]
@@ -44,10 +50,12 @@ def _scan(text: str) -> Scan:
     """(tag, attribute, value) for every link-like attribute, and every id on the page."""
     links: list[tuple[str, str, str]] = []
     ids: set[str] = set()
-    for tag in _TAG.finditer(_COMMENT.sub("", text)):
-        name = tag.group(1).lower()
-        for attribute, raw in _ATTRIBUTE.findall(tag.group(2) or ""):
-            value = html.unescape(raw)
+    if "<!--" in text:
+        text = _COMMENT.sub("", text)
+    for name, attributes in _TAG_WITH_LINK.findall(text):
+        name = name.lower()
+        for attribute, raw in _ATTRIBUTE.findall(attributes):
+            value = html.unescape(raw) if "&" in raw else raw
             if attribute == "id":
                 ids.add(value)
             elif attribute in LINK_ATTRIBUTES:
@@ -58,14 +66,34 @@ def _scan(text: str) -> Scan:
     return links, ids
 
 
-def _resolve(site: Path, page: Path, path: str) -> Path:
+def _resolve(site: str, page: str, path: str, is_dir: dict[str, bool]) -> str:
+    """The file a link's path points at, as a normalised string path.
+
+    Plain strings and `os.path`: a site has tens of thousands of links, and `pathlib` costs
+    several times as much per join. `is_dir` remembers each answer (most links repeat).
+    """
     if path.startswith("/"):
-        target = site / unquote(path.lstrip("/"))
+        target = os.path.join(site, unquote(path.lstrip("/")))
     else:
-        target = page.parent / unquote(path)
-    if path.endswith("/") or target.is_dir():
-        target = target / "index.html"
-    return Path(os.path.normpath(target))
+        target = os.path.join(os.path.dirname(page), unquote(path))
+    if not path.endswith("/"):
+        found = is_dir.get(target)
+        if found is None:
+            found = is_dir[target] = os.path.isdir(target)
+        if not found:
+            return os.path.normpath(target)
+    return os.path.normpath(os.path.join(target, "index.html"))
+
+
+def _html_pages(site: str) -> list[str]:
+    """Every `*.html` file under `site`, in the order `sorted(Path.rglob(...))` gives."""
+    found = [
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(site)
+        for name in names
+        if name.endswith(".html")
+    ]
+    return sorted(found, key=lambda page: page.split(os.sep))
 
 
 def check_site(site: Path, scanned: dict[str, Scan] | None = None) -> list[LinkProblem]:
@@ -74,17 +102,19 @@ def check_site(site: Path, scanned: dict[str, Scan] | None = None) -> list[LinkP
     `scanned` holds pages already scanned, by path relative to the site; the rest are read here.
     """
     problems: list[LinkProblem] = []
-    site = Path(os.path.normpath(site.resolve()))
-    pages = sorted(Path(os.path.normpath(page)) for page in site.rglob("*.html"))
+    root = os.path.normpath(site.resolve())
+    prefix = len(root) + 1
+    pages = _html_pages(root)
     scanned = scanned or {}
-    anchors: dict[Path, set[str]] = {}
-    links: dict[Path, list[tuple[str, str, str]]] = {}
+    anchors: dict[str, set[str]] = {}
+    links: dict[str, list[tuple[str, str, str]]] = {}
     for page in pages:
-        known = scanned.get(str(page.relative_to(site)))
-        links[page], anchors[page] = known if known is not None else scan_page(page)
-    existing: dict[Path, bool] = {page: True for page in pages}
+        known = scanned.get(page[prefix:])
+        links[page], anchors[page] = known if known is not None else scan_page(Path(page))
+    existing: dict[str, bool] = dict.fromkeys(pages, True)
+    is_dir: dict[str, bool] = {}
     for page in pages:
-        shown = str(page.relative_to(site))
+        shown = page[prefix:]
         for tag, attribute, value in links[page]:
             parts = urlsplit(value)
             if parts.scheme in {"mailto", "tel"}:
@@ -100,9 +130,9 @@ def check_site(site: Path, scanned: dict[str, Scan] | None = None) -> list[LinkP
                 if parts.fragment and parts.fragment not in anchors[page]:
                     problems.append(LinkProblem(shown, value, "no element has this id"))
                 continue
-            target = _resolve(site, page, parts.path)
+            target = _resolve(root, page, parts.path, is_dir)
             if target not in existing:
-                existing[target] = target.is_file()
+                existing[target] = os.path.isfile(target)
             if not existing[target]:
                 problems.append(LinkProblem(shown, value, "no such file in the site"))
                 continue

@@ -164,6 +164,49 @@ class LanguageContent:
     def akimats(self) -> list[Body]:
         return [body for body in self.bodies.values() if body.kind == "akimat"]
 
+    @cached_property
+    def services_by_body(self) -> dict[str, list[Service]]:
+        """The services that name each body (as provider, in a channel, or where to complain),
+        in the order of `services`: a body's page lists them, and there is a page per body."""
+        found: dict[str, list[Service]] = {}
+        for service in self.services.values():
+            named = {
+                *service.provider_bodies,
+                *(body_id for channel in service.channels for body_id in channel.bodies),
+                *service.complaints.bodies,
+                *service.complaints.akimats,
+            }
+            for body_id in named:
+                found.setdefault(body_id, []).append(service)
+        return found
+
+    def lineage(self, region_id: str) -> list[str]:
+        """The region and its ancestors, nearest first."""
+        chain = [region_id]
+        while (parent := self.regions[chain[-1]].parent) is not None:
+            chain.append(parent)
+        return chain
+
+    @cached_property
+    def regions_with_content(self) -> list[str]:
+        """Regions that have a page: those with services or bodies, and their ancestors."""
+        used: set[str] = set()
+        for region_id in [s.region for s in self.services.values()] + list(
+            self.body_regions.values()
+        ):
+            used.update(self.lineage(region_id))
+        return [region.id for region in self.catalogue.regions if region.id in used]
+
+    @cached_property
+    def services_by_region(self) -> dict[str, list[Service]]:
+        """Each region's services, those of the regions inside it included, by category and
+        title (a stable sort, then the filter: the order a sort of each region's own gives)."""
+        found: dict[str, list[Service]] = {}
+        for service in sorted(self.services.values(), key=lambda s: (s.category, s.title)):
+            for region_id in self.lineage(service.region):
+                found.setdefault(region_id, []).append(service)
+        return found
+
     def top_region(self, region_id: str) -> str:
         """The oblast or city a region (e.g. a district) belongs to."""
         region = self.regions[region_id]

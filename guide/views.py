@@ -22,6 +22,7 @@ from flask import (
 from guide.loader import Content, LanguageContent, load_content
 from guide.schema import LANGUAGES, Body, Service
 from qyzmet.i18n import current_language
+from qyzmet.urls import cached_url_for
 
 blueprint = Blueprint("guide", __name__, template_folder="templates")
 
@@ -86,27 +87,16 @@ def lang_content() -> LanguageContent:
 
 def region_lineage(content: LanguageContent, region_id: str) -> list[str]:
     """The region and its ancestors, nearest first."""
-    chain = [region_id]
-    while (parent := content.regions[chain[-1]].parent) is not None:
-        chain.append(parent)
-    return chain
+    return content.lineage(region_id)
 
 
 def regions_with_content(content: LanguageContent) -> list[str]:
     """Regions that have a page: those with services or bodies, and their ancestors."""
-    used: set[str] = set()
-    for region_id in [s.region for s in content.services.values()] + list(
-        content.body_regions.values()
-    ):
-        used.update(region_lineage(content, region_id))
-    return [region.id for region in content.catalogue.regions if region.id in used]
+    return list(content.regions_with_content)
 
 
 def services_in_region(content: LanguageContent, region_id: str) -> list[Service]:
-    return sorted(
-        (s for s in content.services.values() if region_id in region_lineage(content, s.region)),
-        key=lambda s: (s.category, s.title),
-    )
+    return list(content.services_by_region.get(region_id, []))
 
 
 def bodies_in_region(content: LanguageContent, region_id: str) -> list[Body]:
@@ -128,7 +118,7 @@ def complaint_url(service_id: str | None = None, akimat_id: str | None = None) -
     """The complaint form, pre-filled; it is served by the app, not the static site."""
     args = {key: value for key, value in (("service", service_id), ("akimat", akimat_id)) if value}
     if "complaints_public.new_complaint" in current_app.view_functions:
-        return url_for("complaints_public.new_complaint", **args)
+        return cached_url_for("complaints_public.new_complaint", **args)
     query = "&".join(f"{key}={value}" for key, value in args.items())
     return f"/{current_language()}/complaints/new/" + (f"?{query}" if query else "")
 
@@ -222,14 +212,7 @@ def body(body_id: str):
     found = content.bodies.get(body_id)
     if found is None:
         abort(404)
-    serving = [
-        s
-        for s in content.services.values()
-        if body_id in s.provider_bodies
-        or any(body_id in channel.bodies for channel in s.channels)
-        or body_id in s.complaints.bodies
-        or body_id in s.complaints.akimats
-    ]
+    serving = list(content.services_by_body.get(body_id, []))
     return render_template(
         "guide/body.html",
         content=content,

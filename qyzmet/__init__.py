@@ -12,7 +12,7 @@ from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PackageLoader,
 from jinja2.bccache import Bucket
 from sqlalchemy.exc import SQLAlchemyError
 
-from qyzmet import database, errors, i18n, navigation, security, templating
+from qyzmet import components, database, errors, i18n, navigation, security, templating, urls
 from qyzmet.config import PROJECT_ROOT, from_environment
 from qyzmet.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -77,6 +77,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     navigation.init_app(app)
+    urls.init_app(app)
+    components.init_app(app)
 
     import complaints.models  # noqa: F401 - the tables must be known to Alembic and the app
     from complaints import cli as complaints_cli

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, request
 from flask_babel import force_locale as babel_force_locale
 from flask_babel import get_locale, get_translations, refresh
 from jinja2 import pass_eval_context
@@ -20,6 +20,7 @@ from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
 from qyzmet.config import LANGUAGE_NAMES, LANGUAGES
+from qyzmet.urls import cached_url_for
 
 
 class LanguageConverter(BaseConverter):
@@ -48,7 +49,7 @@ def alternate_url(lang: str) -> str | None:
         return None
     values: dict[str, Any] = dict(request.view_args or {})
     values["lang_code"] = lang
-    return url_for(request.endpoint, **values)
+    return cached_url_for(request.endpoint, **values)
 
 
 _CATALOGUES: dict[tuple[int, str], Any] = {}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, request
 
 from qyzmet.i18n import current_language
 from qyzmet.i18n import translate as _
+from qyzmet.urls import cached_url_for
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class NavigationItem:
 def _url(endpoint: str, fallback: str) -> str:
     # The complaint pages are served by the app; the frozen guide links to their paths.
     if endpoint in current_app.view_functions:
-        return url_for(endpoint)
+        return cached_url_for(endpoint)
     return f"/{current_language()}/{fallback}"
 
 

@@ -107,3 +107,16 @@ def test_the_link_checker_finds_a_broken_link_and_an_external_reference(tmp_path
         ("https://cdn.example/x.png", "refers to another host"),
         ("#nowhere", "no element has this id"),
     }
+
+
+def test_a_build_leaves_the_apps_url_defaults_and_rate_limits_as_they_were(tmp_path):
+    from guide.freeze import make_freezer
+    from qyzmet.extensions import limiter
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    defaults = {key: list(value) for key, value in app.url_default_functions.items()}
+    enabled = limiter.enabled
+    make_freezer(app)
+    build_site(app, tmp_path / "out", search_index=False, jobs=1)
+    assert {key: list(value) for key, value in app.url_default_functions.items()} == defaults
+    assert limiter.enabled == enabled
