@@ -102,7 +102,9 @@ class FilingLoad:
                 self._in_flight.add(attempt)
             try:
                 return request()
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # Refused, reset, or cut off in the middle of the answer's body: the server
+                # died under this request, and what it did with it is known only afterwards.
                 with self._lock:
                     self.cut_off.add(attempt)
                 time.sleep(RETRY_PAUSE_SECONDS)
