@@ -43,6 +43,8 @@ _HOMOGLYPHS = str.maketrans(
     "аеорсхуАЕОРСХВНКМТ",
 )
 _KAZAKH_I = str.maketrans("iI", "іІ")
+# Every letter the two tables above change: a line without one has no word to fix.
+_LOOKALIKE = re.compile("[aeopcxyAEOPCXBHKMTiI]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" +([,.;:!?)»])")
 _SPACE_AFTER_OPENING = re.compile(r"([(«]) +")
@@ -70,7 +72,8 @@ def normalise_text(value: str, lang: str | None = None) -> str:
         line = _SPACES.sub(" ", line).strip()
         line = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", line)
         line = _SPACE_AFTER_OPENING.sub(r"\1", line)
-        line = _WORD.sub(lambda m: _fix_word(m, lang), line)
+        if _LOOKALIKE.search(line):  # most lines of Cyrillic prose have none
+            line = _WORD.sub(lambda m: _fix_word(m, lang), line)
         lines.append(line)
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

@@ -21,6 +21,16 @@ def test_normalising_russian_keeps_latin_i_but_fixes_other_look_alike_letters():
     assert normalise_text("дoм", "ru") == "дом"
 
 
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"), list(zip("aeopcxyAEOPCXBHKMT", "аеорсхуАЕОРСХВНКМТ", strict=True))
+)
+def test_every_look_alike_letter_is_fixed_on_a_line_of_its_own(latin, cyrillic):
+    # Lines with no look-alike letter skip the word-by-word pass; none may be missed.
+    text = f"Тараз қаласы\nжер{latin}ы\nӘкімдік"
+    assert normalise_text(text, "ru") == f"Тараз қаласы\nжер{cyrillic}ы\nӘкімдік"
+    assert normalise_text("бiр\nекі", "kk") == "бір\nекі"
+
+
 def test_normalising_removes_stray_spaces_but_keeps_line_breaks():
     assert normalise_text("Заңының  ,  9-1 бабына\n  Өтініш ( нысан )", "kk") == (
         "Заңының, 9-1 бабына\nӨтініш (нысан)"
