@@ -264,32 +264,9 @@ def _remove_files(upload_root: Path, names: Sequence[str]) -> None:
         (upload_root / name).unlink(missing_ok=True)
 
 
-def _event(
-    complaint: Complaint,
-    now: datetime,
-    action: str,
-    *,
-    actor: StaffUser | None = None,
-    actor_kind: str | None = None,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    note: str | None = None,
-    public: bool = False,
-    details: dict[str, Any] | None = None,
-) -> ComplaintEvent:
-    event = ComplaintEvent(
-        **_event_values(
-            now,
-            action,
-            actor=actor,
-            actor_kind=actor_kind,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            public=public,
-            details=details,
-        )
-    )
+def _event(complaint: Complaint, now: datetime, action: str, **what: Any) -> ComplaintEvent:
+    """Append an event to the complaint's history; `what` as `_event_values` takes it."""
+    event = ComplaintEvent(**_event_values(now, action, **what))
     complaint.events.append(event)
     return event
 
