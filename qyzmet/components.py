@@ -39,23 +39,26 @@ def _text(value: Any) -> bool:
 
 def skip_link(params: Any) -> Markup:
     """`govukSkipLink` for `href` and `text`."""
-    if not _only(params, {"href", "text"}) or not _text(params.get("text")):
-        return _govuk_macro("skip-link", "govukSkipLink", params)
-    href = params.get("href") or "#content"
-    return _markup(
-        f'<a href="{escape(href)}" class="govuk-skip-link" data-module="govuk-skip-link">'
-        f"{escape(params['text'])}</a>\n"
+    return _link(
+        params,
+        "skip-link",
+        "govukSkipLink",
+        "#content",
+        'class="govuk-skip-link" data-module="govuk-skip-link"',
     )
 
 
 def back_link(params: Any) -> Markup:
     """`govukBackLink` for `href` and `text`."""
+    return _link(params, "back-link", "govukBackLink", "#", 'class="govuk-back-link"')
+
+
+def _link(params: Any, component: str, name: str, default_href: str, attributes: str) -> Markup:
+    """The one-link components: `<a href=… attributes>text</a>`, as their macros write it."""
     if not _only(params, {"href", "text"}) or not _text(params.get("text")):
-        return _govuk_macro("back-link", "govukBackLink", params)
-    href = params.get("href") or "#"
-    return _markup(
-        f'<a href="{escape(href)}" class="govuk-back-link">{escape(params["text"])}</a>\n'
-    )
+        return _govuk_macro(component, name, params)
+    href = params.get("href") or default_href
+    return _markup(f'<a href="{escape(href)}" {attributes}>{escape(params["text"])}</a>\n')
 
 
 def breadcrumbs(params: Any) -> Markup:
