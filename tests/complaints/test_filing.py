@@ -278,3 +278,20 @@ def test_a_filed_complaint_reads_back_whole_with_its_event_file_and_email(app, c
         assert attachment.original_name == "справка.pdf" and attachment.size == len(pdf)
         notification = db.session.execute(db.select(Notification)).scalar_one()
         assert notification.complaint_id == complaint.id and notification.kind == "receipt"
+
+
+def test_the_queued_receipt_email_names_the_number_the_complaint_was_given(app, client):
+    """The email is rendered before the write lock, with a stand-in for the number; the row
+    written holds the number itself, and an applicant's text that looks like a stand-in is
+    left as written."""
+    lookalike = "[registration-number-0123456789abcdef]"
+    number, code, _ = Applicant(client, "kk").file_ok(subject=f"Кезек {lookalike}")
+    with app.app_context():
+        notification = db.session.execute(db.select(Notification)).scalar_one()
+        assert number in notification.subject and number in notification.body
+        assert code in notification.body
+        assert "registration-number-" not in notification.subject.replace(lookalike, "")
+        assert "registration-number-" not in notification.body.replace(lookalike, "")
+        assert lookalike in notification.body
+        complaint = db.session.get(Complaint, notification.complaint_id)
+        assert (complaint.registration_number, complaint.sequence) == (number, 1)
