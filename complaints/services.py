@@ -195,7 +195,7 @@ def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
     the database's write lock. A rollback returns the number, so the sequence stays gapless.
     """
     counter = {"counter_akimat": akimat_code, "counter_year": year}
-    sequence = session.execute(_TAKE_NUMBER, counter).scalar_one_or_none()
+    sequence = session.connection().execute(_TAKE_NUMBER, counter).scalar_one_or_none()
     if sequence is not None:
         return sequence
     dialect = session.get_bind().dialect.name
@@ -434,24 +434,27 @@ def file_complaint(
     )
     stored = _store_files(upload_root, files)
     attachment_rows = _attachment_values(stored, now)
+    file_statement = _FILE_COMPLAINT[session.get_bind().dialect.name]
     try:
         with write_transaction(session):
-            # Checked (again) under the lock: two clicks racing each other create one complaint.
-            existing = _already_filed(session, key)
-            if existing is not None:
-                _remove_files(upload_root, [name for _, name in stored])
-                return Filed(existing, access_code, created=False)
             sequence = _next_sequence(session, new.akimat_code, year)
             number = format_registration_number(new.akimat_code, year, sequence)
             values["registration_number"], values["sequence"] = number, sequence
-            complaint_id = session.execute(_FILE_COMPLAINT, values).scalar_one()
+            # Core statements on the session's connection: the session's own execute adds
+            # ORM bookkeeping these plain INSERTs do not need, and here it is paid under the lock.
+            connection = session.connection()
+            complaint_id = connection.execute(file_statement, values).scalar_one_or_none()
+            if complaint_id is None:
+                # The same form was filed first (a double click racing this request, or sent
+                # again): its key is taken. Rolling back gives the number back.
+                raise _FiledBefore
             attachment_ids = [
-                session.execute(_ATTACH_FILE, {**row, "complaint_id": complaint_id}).scalar_one()
+                connection.execute(_ATTACH_FILE, {**row, "complaint_id": complaint_id}).scalar_one()
                 for row in attachment_rows
             ]
-            session.execute(_RECORD_EVENT, {**event, "complaint_id": complaint_id})
+            connection.execute(_RECORD_EVENT, {**event, "complaint_id": complaint_id})
             if email is not None:
-                session.execute(
+                connection.execute(
                     _QUEUE_EMAIL,
                     {
                         **email,
@@ -460,6 +463,12 @@ def file_complaint(
                         "body": email["body"].replace(_NUMBER_TO_COME, number),
                     },
                 )
+    except _FiledBefore:
+        _remove_files(upload_root, [name for _, name in stored])
+        first = _already_filed(session, key)
+        if first is None:  # pragma: no cover - complaints are never deleted
+            raise RuntimeError("the complaint that took this form's key is gone") from None
+        return Filed(first, access_code, created=False)
     except BaseException:
         _remove_files(upload_root, [name for _, name in stored])
         raise
@@ -479,7 +488,24 @@ def file_complaint(
 
 # Unguessable, so that no text an applicant writes into the email can contain it.
 _NUMBER_TO_COME = f"[registration-number-{secrets.token_hex(16)}]"
-_FILE_COMPLAINT = insert(Complaint.__table__).returning(Complaint.__table__.c.id)
+
+
+class _FiledBefore(Exception):
+    """A complaint with the form's submission key was committed first."""
+
+
+def _file_once(dialect: Any) -> Any:
+    """INSERT the complaint unless its submission key is taken: the unique key decides, so
+    two racing requests cannot both pass a check made before it (nothing serialises them on
+    PostgreSQL until the INSERT itself waits for the other's key)."""
+    return (
+        dialect.insert(Complaint.__table__)
+        .on_conflict_do_nothing(index_elements=[Complaint.__table__.c.submission_token])
+        .returning(Complaint.__table__.c.id)
+    )
+
+
+_FILE_COMPLAINT = {"sqlite": _file_once(sqlite), "postgresql": _file_once(postgresql)}
 _ATTACH_FILE = insert(Attachment.__table__).returning(Attachment.__table__.c.id)
 
 

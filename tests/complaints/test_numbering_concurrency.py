@@ -8,7 +8,9 @@ database — the counter row's lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite i
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -183,3 +185,27 @@ def test_a_filing_that_fails_after_taking_a_number_gives_the_number_back(app, mo
     with app.app_context():
         assert db.session.get(RegistrationCounter, (AKIMAT_CODE, YEAR)).last_sequence == 2
         assert db.session.execute(select(func.count()).select_from(Complaint)).scalar_one() == 2
+
+
+def test_the_same_form_sent_from_eight_threads_at_once_files_one_complaint(app):
+    """A double click races two requests; on PostgreSQL nothing serialises them before the
+    INSERT, so the second must meet the first's key there, not fail on it."""
+    threads = 8
+    start = threading.Barrier(threads)
+
+    def send(_: int) -> tuple[str, bool]:
+        start.wait(timeout=PATIENCE_SECONDS)
+        filed = file_one(app, "one-form")
+        return filed.complaint.registration_number, filed.created
+
+    with ThreadPoolExecutor(threads) as pool:
+        answers = list(pool.map(send, range(threads)))
+
+    assert {number for number, _ in answers} == {"TRZ-2026-000001"}
+    assert sorted(created for _, created in answers) == [False] * (threads - 1) + [True]
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Complaint)).scalar_one() == 1
+        assert db.session.get(RegistrationCounter, (AKIMAT_CODE, YEAR)).last_sequence == 1
+        assert (
+            db.session.execute(select(func.count()).select_from(ComplaintEvent)).scalar_one() == 1
+        )
