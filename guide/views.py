@@ -134,6 +134,12 @@ def choose_language():
     return render_template("guide/choose_language.html")
 
 
+# Services the home page lists under each topic and each region; the rest are a link away, on
+# the topic's or the region's page. The home page then stays the same size however many
+# services the guide holds (at 1,000 it listed every one twice: 800 KB of HTML).
+HOME_SERVICES_PER_GROUP = 6
+
+
 @blueprint.get("/<lang:lang_code>/")
 def home():
     content = lang_content()
@@ -149,6 +155,7 @@ def home():
         by_category=by_category,
         top_regions=top_regions,
         services_in_region=lambda region_id: services_in_region(content, region_id),
+        shown=HOME_SERVICES_PER_GROUP,
     )
 
 

@@ -151,6 +151,35 @@ def test_the_home_page_groups_services_by_topic_and_by_region(client):
     assert "(Тестовый район)" in regions
 
 
+@pytest.mark.parametrize(
+    ("lang", "topic_link", "region_link"),
+    [
+        ("ru", "Все услуги по теме «Жилищная очередь» (1)", "Все услуги: Тестовая область (1)"),
+        (
+            "kk",
+            "«Тұрғын үй кезегі» тақырыбы бойынша барлық қызметтер (1)",
+            "Сынақ облысы бойынша барлық қызметтер (1)",
+        ),
+    ],
+)
+def test_the_home_page_lists_a_few_services_per_group_and_links_to_the_rest(
+    client, monkeypatch, lang, topic_link, region_link
+):
+    """However many services the guide holds, the home page lists a few per topic and region."""
+    from guide import views
+
+    soup = page(client.get(f"/{lang}/"))
+    assert soup.select_one("#by-topic").find_next("section").select("a[href*='/services/']")
+    assert "(1)" not in normalise(soup.select_one("main").text)
+
+    monkeypatch.setattr(views, "HOME_SERVICES_PER_GROUP", 0)
+    soup = page(client.get(f"/{lang}/"))
+    links = {normalise(a.text): a["href"] for a in soup.select("main a")}
+    assert links[topic_link] == f"/{lang}/topics/housing-queue/"
+    assert links[region_link] == f"/{lang}/regions/test-oblast/"
+    assert not soup.select("main a[href*='/services/']")
+
+
 def test_the_akimat_list_links_every_akimat_with_its_contacts(client):
     soup = page(client.get("/kk/akimats/"))
     row = normalise(soup.select_one("tbody tr").text)
