@@ -13,7 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, url_for
-from flask.globals import _cv_request
+
+try:  # Flask's own handle on the request context: private, so a later Flask may move it
+    from flask.globals import _cv_request
+except ImportError:  # pragma: no cover - then every URL is built by Flask, only not remembered
+    _cv_request = None
 
 # Enough for every page of a large site; the cache starts again past it.
 MAX_URLS = 50_000
@@ -23,7 +27,7 @@ _UNCHECKED: Any = object()
 
 def cached_url_for(endpoint: str, **values: Any) -> str:
     """`flask.url_for`, with the answer remembered (see the module's docstring)."""
-    req_ctx = _cv_request.get(None)
+    req_ctx = _cv_request.get(None) if _cv_request is not None else None
     if req_ctx is None or req_ctx.url_adapter is None:
         return url_for(endpoint, **values)
     app = req_ctx.app

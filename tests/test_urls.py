@@ -72,3 +72,15 @@ def test_another_url_default_turns_the_cache_off(tmp_path):
             app.preprocess_request()
             assert cached_url_for("guide.search") == "/kk/search/"
     assert calls == ["guide.search", "guide.search"]
+
+
+def test_without_flasks_private_request_handle_every_url_is_flasks_own(guide_app, monkeypatch):
+    """`qyzmet.urls` reads a private name of Flask's; a Flask without it must still work."""
+    import qyzmet.urls
+
+    monkeypatch.setattr(qyzmet.urls, "_cv_request", None)
+    with guide_app.test_request_context("/ru/"):
+        guide_app.preprocess_request()
+        for endpoint, values in CALLS:
+            assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)
+        assert guide_app.extensions.get("qyzmet.urls") is None
