@@ -222,10 +222,10 @@ def parity_problems(content: Content) -> Iterator[Problem]:
                 )
 
 
-def check_content(root: Path | str = DEFAULT_CONTENT_ROOT) -> list[Problem]:
+def check_content(root: Path | str = DEFAULT_CONTENT_ROOT, jobs: int = 1) -> list[Problem]:
     """Every problem with the content under `root`; an empty list means it is publishable."""
     try:
-        content = load_content(root)
+        content = load_content(root, jobs)
     except ContentError as error:
         return error.problems
     return problems_in(content)

@@ -17,17 +17,10 @@ from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from guide.linkcheck import LinkProblem, Scan, check_site, scan_page
+from guide.loader import usable_cores
 from guide.schema import LANGUAGES
 from guide.views import RECHECK_SECONDS, get_content, guide_pages
 from qyzmet.extensions import limiter
-
-
-def default_jobs() -> int:
-    """One worker per core the process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -185,7 +178,7 @@ def build_site(
     recheck = app.config.get("GUIDE_RECHECK_SECONDS", RECHECK_SECONDS)
     app.config["GUIDE_RECHECK_SECONDS"] = None
     try:
-        urls, scans = freeze_pages(app, out_dir, jobs if jobs is not None else default_jobs())
+        urls, scans = freeze_pages(app, out_dir, jobs if jobs is not None else usable_cores())
     finally:
         app.config["GUIDE_RECHECK_SECONDS"] = recheck
     html_pages = sum(1 for url in urls if url.endswith("/") or url.endswith(".html"))

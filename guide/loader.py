@@ -5,9 +5,11 @@ No Flask here: the checker, the benchmarks and editors' scripts use it directly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -274,19 +276,45 @@ def _load_language(root: Path, lang: str) -> tuple[LanguageContent | None, list[
     return content, problems
 
 
-def load_content(root: Path | str = DEFAULT_CONTENT_ROOT) -> Content:
+def load_content(root: Path | str = DEFAULT_CONTENT_ROOT, jobs: int = 1) -> Content:
     """Load both languages; raise ContentError listing every file and field that is wrong.
 
-    Cross-file rules (references, kk/ru parity) live in `guide.checks`.
+    Cross-file rules (references, kk/ru parity) live in `guide.checks`. With `jobs` > 1 the
+    other language loads in a forked process meanwhile: for the commands, never inside a
+    threaded server (a fork there copies other threads' locks as they stand).
     """
     root = Path(root)
     languages: dict[str, LanguageContent] = {}
     problems: list[Problem] = []
-    for lang in LANGUAGES:
-        content, found = _load_language(root, lang)
+    for lang, (content, found) in zip(LANGUAGES, _load_languages(root, jobs), strict=True):
         problems.extend(found)
         if content is not None:
             languages[lang] = content
     if problems:
         raise ContentError(problems)
     return Content(root=root, languages=languages)
+
+
+def usable_cores() -> int:
+    """How many processes the commands use: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# Below this many files a second process costs more than it saves (the real content has 14).
+PARALLEL_FROM_FILES = 200
+
+
+def _load_languages(root: Path, jobs: int) -> list[tuple[LanguageContent | None, list[Problem]]]:
+    """`_load_language` for each language, in order; all but the first in a forked process
+    when there are cores to spare, files enough, and fork (Linux, macOS)."""
+    files = sum(1 for _ in root.glob("*/*/*.yaml"))
+    if jobs <= 1 or files < PARALLEL_FROM_FILES or "fork" not in get_all_start_methods():
+        return [_load_language(root, lang) for lang in LANGUAGES]
+    first, *others = LANGUAGES
+    with get_context("fork").Pool(min(jobs - 1, len(others))) as pool:
+        pending = [pool.apply_async(_load_language, (root, lang)) for lang in others]
+        loaded = [_load_language(root, first)]
+        return loaded + [result.get() for result in pending]

@@ -123,3 +123,24 @@ def test_a_service_file_that_is_not_a_mapping_is_refused(tmp_path):
     path.write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(ContentError, match="must hold a mapping"):
         load_file(path, Service, "kk")
+
+
+def test_loading_the_languages_in_two_processes_gives_what_one_process_gives(
+    content_copy, monkeypatch
+):
+    from guide import loader
+
+    monkeypatch.setattr(loader, "PARALLEL_FROM_FILES", 0)  # the fixture has only a few files
+    assert load_content(content_copy, jobs=2) == load_content(content_copy, jobs=1)
+
+    (content_copy / "kk" / SERVICE).write_text("id: [unclosed\n", encoding="utf-8")
+    ru = (content_copy / "ru" / SERVICE).read_text(encoding="utf-8")
+    (content_copy / "ru" / SERVICE).write_text(ru.replace("category:", "categry:"), "utf-8")
+    problems = []
+    for jobs in (1, 2):
+        with pytest.raises(ContentError) as error:
+            load_content(content_copy, jobs=jobs)
+        problems.append(error.value.problems)
+    assert problems[0] == problems[1]
+    assert [problem.file.split("/")[-3] for problem in problems[1]][:1] == ["kk"]
+    assert any("ru" in problem.file for problem in problems[1])
