@@ -179,13 +179,13 @@ def measure_builds(content_root: Path, scratch: Path, repeats: int) -> BuildTime
     """
     from guide.checks import problems_in
     from guide.freeze import build_site
-    from guide.loader import load_content, usable_cores
+    from guide.loader import load_content
     from guide.views import use_content
 
     times = BuildTimes(0, [], [], [], [], [], scratch / "site-full")
     for _ in range(repeats):
         started = time.perf_counter()
-        content = load_content(content_root, usable_cores())
+        content = load_content(content_root)
         problems = problems_in(content)
         times.check_seconds.append(time.perf_counter() - started)
         if problems:

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from guide.checks import check_content, problems_in
-from guide.loader import ContentError, load_content, usable_cores
+from guide.loader import ContentError, load_content
 
 
 @click.group()
@@ -22,7 +22,7 @@ def guide() -> None:
 @with_appcontext
 def check_command() -> None:
     """Validate every content file and the kk/ru parity; exit 1 on any problem."""
-    problems = check_content(Path(current_app.config["GUIDE_CONTENT_ROOT"]), usable_cores())
+    problems = check_content(Path(current_app.config["GUIDE_CONTENT_ROOT"]))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -41,7 +41,7 @@ def build_command(out_dir: Path, no_search: bool) -> None:
     from guide.views import use_content
 
     try:
-        content = load_content(Path(current_app.config["GUIDE_CONTENT_ROOT"]), usable_cores())
+        content = load_content(Path(current_app.config["GUIDE_CONTENT_ROOT"]))
     except ContentError as error:
         problems = error.problems
     else:

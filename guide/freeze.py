@@ -17,7 +17,6 @@ from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from guide.linkcheck import LinkProblem, Scan, check_site, scan_page
-from guide.loader import usable_cores
 from guide.schema import LANGUAGES
 from guide.views import RECHECK_SECONDS, get_content, guide_pages
 from qyzmet.extensions import limiter
@@ -158,6 +157,14 @@ def pagefind_command() -> list[str]:
         return [str(get_executable().resolve())]
     except (ImportError, FileNotFoundError):
         return [sys.executable, "-m", "pagefind"]
+
+
+def usable_cores() -> int:
+    """How many processes the commands use: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def run_pagefind(out_dir: Path) -> None:

@@ -6,14 +6,15 @@ No Flask here: the checker, the benchmarks and editors' scripts use it directly.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
-from multiprocessing import get_all_start_methods, get_context
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+import yaml_rs
 from pydantic import BaseModel, ValidationError
 
 from guide.schema import LANGUAGES, Body, BodyDirectory, Catalogue, Service
@@ -45,7 +46,7 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-# libyaml's parser when PyYAML was built with it: the content is read on every start.
+# libyaml's parser when PyYAML was built with it. PyYAML only points errors at their lines.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -96,9 +97,62 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
 def _display(path: Path, root: Path | None = None) -> str:
     """The path as an editor would type it: relative to the working directory when possible."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        directory = _resolved(os.path.abspath(path.parent))
+        return str((directory / path.name).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=64)
+def _resolved(directory: str) -> Path:
+    # Once per directory, not per file: resolving looks up every part of the path. The key is
+    # absolute, so a change of working directory cannot return another directory's answer.
+    return Path(directory).resolve()
+
+
+def _parse(text: str) -> Any:
+    """The file's data, read by yaml-rs: nine times faster than libyaml through PyYAML, and
+    the content is read on every start and every build. It reads YAML 1.2, where `yes`, `on`
+    and `9:30` stay text; the content is written so that both readers agree
+    (tests/guide/test_loader.py holds every content file to that)."""
+    return yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+
+
+_YAML_RS_LINE = re.compile(r"\bat line (\d+)")
+
+
+def _broken_yaml(shown: str, text: str, error: yaml_rs.YAMLDecodeError) -> Problem:
+    """One line for a file yaml-rs refuses. PyYAML says where and what first: its messages name
+    the line of a duplicate key too. A file only yaml-rs refuses (a YAML 1.2 rule) keeps
+    yaml-rs's own last line, which says what is wrong."""
+    loader = _StrictLoader(text)
+    try:
+        loader.get_single_data()
+    except yaml.YAMLError as located:
+        mark = getattr(located, "problem_mark", None)
+        problem = getattr(located, "problem", None) or str(located)
+        return Problem(shown, "", f"broken YAML: {problem}", mark.line + 1 if mark else None)
+    except ValueError:  # PyYAML's own failure on a value such as 2001-02-30: yaml-rs's words
+        pass
+    finally:
+        loader.dispose()
+    message = str(error).strip()
+    line = _YAML_RS_LINE.search(message)
+    return Problem(
+        shown,
+        "",
+        f"broken YAML: {message.splitlines()[-1]}",
+        int(line.group(1)) if line else None,
+    )
+
+
+def _node_tree(text: str) -> yaml.Node | None:
+    """PyYAML's node tree of the file, with the line of every value: only to point a field's
+    error at its line, so only when there is one. Composed, not constructed."""
+    try:
+        return yaml.compose(text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return None  # read differently by the two: the problems go without their lines
 
 
 def load_file(path: Path, model: type[M], lang: str, root: Path | None = None) -> M:
@@ -109,22 +163,15 @@ def load_file(path: Path, model: type[M], lang: str, root: Path | None = None) -
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError([Problem(shown, "", f"cannot read: {error}")]) from None
     try:
-        loader = _StrictLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        line = mark.line + 1 if mark else None
-        raise ContentError([Problem(shown, "", f"broken YAML: {problem}", line)]) from None
+        data = _parse(text)
+    except yaml_rs.YAMLDecodeError as error:
+        raise ContentError([_broken_yaml(shown, text, error)]) from None
     if not isinstance(data, dict):
         raise ContentError([Problem(shown, "", "the file must hold a mapping of fields")])
     try:
         return model.model_validate(data, context={"lang": lang})
     except ValidationError as error:
+        node = _node_tree(text)
         problems = []
         for detail in error.errors():
             loc = tuple(detail["loc"])
@@ -276,45 +323,19 @@ def _load_language(root: Path, lang: str) -> tuple[LanguageContent | None, list[
     return content, problems
 
 
-def load_content(root: Path | str = DEFAULT_CONTENT_ROOT, jobs: int = 1) -> Content:
+def load_content(root: Path | str = DEFAULT_CONTENT_ROOT) -> Content:
     """Load both languages; raise ContentError listing every file and field that is wrong.
 
-    Cross-file rules (references, kk/ru parity) live in `guide.checks`. With `jobs` > 1 the
-    other language loads in a forked process meanwhile: for the commands, never inside a
-    threaded server (a fork there copies other threads' locks as they stand).
+    Cross-file rules (references, kk/ru parity) live in `guide.checks`.
     """
     root = Path(root)
     languages: dict[str, LanguageContent] = {}
     problems: list[Problem] = []
-    for lang, (content, found) in zip(LANGUAGES, _load_languages(root, jobs), strict=True):
+    for lang in LANGUAGES:
+        content, found = _load_language(root, lang)
         problems.extend(found)
         if content is not None:
             languages[lang] = content
     if problems:
         raise ContentError(problems)
     return Content(root=root, languages=languages)
-
-
-def usable_cores() -> int:
-    """How many processes the commands use: one per core this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-# Below this many files a second process costs more than it saves (the real content has 14).
-PARALLEL_FROM_FILES = 200
-
-
-def _load_languages(root: Path, jobs: int) -> list[tuple[LanguageContent | None, list[Problem]]]:
-    """`_load_language` for each language, in order; all but the first in a forked process
-    when there are cores to spare, files enough, and fork (Linux, macOS)."""
-    files = sum(1 for _ in root.glob("*/*/*.yaml"))
-    if jobs <= 1 or files < PARALLEL_FROM_FILES or "fork" not in get_all_start_methods():
-        return [_load_language(root, lang) for lang in LANGUAGES]
-    first, *others = LANGUAGES
-    with get_context("fork").Pool(min(jobs - 1, len(others))) as pool:
-        pending = [pool.apply_async(_load_language, (root, lang)) for lang in others]
-        loaded = [_load_language(root, first)]
-        return loaded + [result.get() for result in pending]

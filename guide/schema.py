@@ -61,12 +61,23 @@ def _fix_word(match: re.Match[str], lang: str | None) -> str:
     return word
 
 
+# Anything `normalise_text` would change: most values are one tidy line of Cyrillic prose,
+# and the content holds about ninety thousand of them.
+_UNTIDY = re.compile(
+    r"[\r\t\u00a0]|  | [,.;:!?)»]|[(«] |\n\n\n|^\s|\s$|[^\S\n]\n|\n[^\S\n]|[aeopcxyAEOPCXBHKMTiI]"
+)
+
+
 def normalise_text(value: str, lang: str | None = None) -> str:
     """Tidy scanned text without touching facts: stray spaces, Latin look-alikes in Cyrillic words.
 
     In Kazakh a Latin `i` inside a Cyrillic word is the letter `і` that the scan lost.
     Line breaks survive (application forms are laid out in lines).
     """
+    return _tidy(value, lang) if _UNTIDY.search(value) else value
+
+
+def _tidy(value: str, lang: str | None) -> str:
     lines = []
     for line in value.replace("\r\n", "\n").split("\n"):
         line = _SPACES.sub(" ", line).strip()
@@ -169,7 +180,7 @@ class HoursRule(Model):
     days: list[Weekday] = Field(min_length=1)
     open: Clock
     close: Clock
-    breaks: list[Interval] = []
+    breaks: list[Interval] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> HoursRule:
@@ -186,7 +197,7 @@ class HoursRule(Model):
 class Hours(Model):
     """Structured opening hours; `note` carries what the act adds in words."""
 
-    rules: list[HoursRule] = []
+    rules: list[HoursRule] = Field(default_factory=list)
     around_the_clock: bool = False
     # None when the act does not say: the page must not claim what the act does not.
     closed_on_holidays: bool | None = None
@@ -259,8 +270,8 @@ class Source(Model):
     status: Literal["in_force", "repealed"]
     repealed_by: ActRef | None = None
     repeal_note: Text | None = None
-    amendments: list[Amendment] = []
-    notes: list[Text] = []
+    amendments: list[Amendment] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _repeal_named(self) -> Source:
@@ -280,12 +291,12 @@ class Item(Model):
 
     number: str | None = None
     text: Text
-    items: list[Item] = []
+    items: list[Item] = Field(default_factory=list)
 
 
 class ItemList(Model):
     intro: Text | None = None
-    items: list[Item] = []
+    items: list[Item] = Field(default_factory=list)
     outro: Text | None = None
 
 
@@ -299,12 +310,12 @@ class Channel(Model):
     kind: ChannelKind
     name: Text
     description: Text | None = None
-    bodies: list[Slug] = []
+    bodies: list[Slug] = Field(default_factory=list)
     processing_time: Duration | None = None
     max_wait_submit: Duration | None = None
     max_wait_collect: Duration | None = None
     hours: Hours | None = None
-    notes: list[Text] = []
+    notes: list[Text] = Field(default_factory=list)
 
 
 DocumentForm = Literal[
@@ -331,7 +342,7 @@ class DocumentGroup(Model):
     channels: list[Slug] = Field(min_length=1)
     intro: Text | None = None
     items: list[Document] = Field(min_length=1)
-    notes: list[Text] = []
+    notes: list[Text] = Field(default_factory=list)
 
 
 class ChannelTexts(Model):
@@ -339,7 +350,7 @@ class ChannelTexts(Model):
 
     channels: list[Slug] = Field(min_length=1)
     intro: Text | None = None
-    items: list[Text] = []
+    items: list[Text] = Field(default_factory=list)
 
 
 class Actor(Model):
@@ -358,7 +369,7 @@ class Step(Model):
     frequency: Text | None = None
     outcome: Text | None = None
     condition: Text | None = None
-    next: list[str] = []
+    next: list[str] = Field(default_factory=list)
 
 
 class ProcessPath(Model):
@@ -371,9 +382,9 @@ class ProcessPath(Model):
 
 class Process(Model):
     intro: Text | None = None
-    actors: list[Actor] = []
-    paths: list[ProcessPath] = []
-    notes: list[Text] = []
+    actors: list[Actor] = Field(default_factory=list)
+    paths: list[ProcessPath] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
 
 
 class FormTemplate(Model):
@@ -410,27 +421,27 @@ class QualityTable(Model):
     title: Text
     columns: IndicatorColumns | None = None
     groups: list[IndicatorGroup] = Field(min_length=1)
-    notes: list[Text] = []
+    notes: list[Text] = Field(default_factory=list)
 
 
 class SurveyQuestion(Model):
     text: Text
-    options: list[Text] = []
+    options: list[Text] = Field(default_factory=list)
 
 
 class Survey(Model):
     title: Text
     intro: Text | None = None
     questions: list[SurveyQuestion] = Field(min_length=1)
-    notes: list[Text] = []
+    notes: list[Text] = Field(default_factory=list)
 
 
 class ComplaintProcedure(Model):
     """How to complain: where, by when, and what the applicant receives."""
 
     paragraphs: list[Text] = Field(min_length=1)
-    bodies: list[Slug] = []
-    akimats: list[Slug] = []
+    bodies: list[Slug] = Field(default_factory=list)
+    akimats: list[Slug] = Field(default_factory=list)
     review_time: Duration | None = None
     receipt: Text | None = None
 
@@ -445,8 +456,8 @@ class Section(Model):
 
     id: Slug
     title: Text
-    paragraphs: list[Text] = []
-    items: list[Item] = []
+    paragraphs: list[Text] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list)
 
 
 class Cost(Model):
@@ -483,29 +494,29 @@ class Service(Model):
     source: Source
     legal_basis: list[Text] = Field(min_length=1)
     provider: ItemList
-    provider_bodies: list[Slug] = []
+    provider_bodies: list[Slug] = Field(default_factory=list)
     channels: list[Channel] = Field(min_length=1)
     form: ServiceForm
     form_text: Text | None = None
     result: Text
-    result_forms: list[Literal["paper", "electronic"]] = []
+    result_forms: list[Literal["paper", "electronic"]] = Field(default_factory=list)
     eligibility: ItemList
     need_criteria: ItemList | None = None
     income_rule: IncomeRule | None = None
     cost: Cost | None = None
     documents: list[DocumentGroup] = Field(min_length=1)
-    receipts: list[ChannelTexts] = []
-    result_delivery: list[ChannelTexts] = []
+    receipts: list[ChannelTexts] = Field(default_factory=list)
+    result_delivery: list[ChannelTexts] = Field(default_factory=list)
     refusal_grounds: ItemList
     process: Process | None = None
-    forms: list[FormTemplate] = []
+    forms: list[FormTemplate] = Field(default_factory=list)
     quality_indicators: QualityTable | None = None
     complaints: ComplaintProcedure
     survey: Survey | None = None
-    definitions: list[Definition] = []
-    sections: list[Section] = []
+    definitions: list[Definition] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
     updated: date
-    changes: list[Change] = []
+    changes: list[Change] = Field(default_factory=list)
 
     def channel(self, channel_id: str) -> Channel:
         return next(channel for channel in self.channels if channel.id == channel_id)
@@ -541,14 +552,14 @@ class Body(Model):
     head: str | None = None
     head_title: Text | None = None
     address: Text | None = None
-    phones: list[Phone] = []
-    emails: list[Email] = []
-    websites: list[Website] = []
+    phones: list[Phone] = Field(default_factory=list)
+    emails: list[Email] = Field(default_factory=list)
+    websites: list[Website] = Field(default_factory=list)
     hours: Hours | None = None
     parent: Slug | None = None
     district: Text | None = None
     seeds: list[str] = Field(min_length=1)
-    notes: list[Text] = []
+    notes: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _akimat_has_code(self) -> Body:

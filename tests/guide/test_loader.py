@@ -3,8 +3,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+import yaml_rs
 
-from guide.loader import ContentError, load_content, load_file
+from guide.loader import DEFAULT_CONTENT_ROOT, ContentError, load_content, load_file
 from guide.schema import BodyDirectory, Service
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -61,6 +63,34 @@ def test_broken_yaml_gives_one_line_with_file_and_line(content_copy):
     assert "ru/services/test-housing-registration-2008.yaml:" in problems[0]
     assert "broken YAML" in problems[0]
     assert "\n" not in problems[0]
+
+
+def test_an_impossible_date_is_the_field_s_error_on_its_line_not_a_traceback(content_copy):
+    # PyYAML itself fails on 2026-02-30 with a bare ValueError, not a YAMLError.
+    problems = problems_after(
+        content_copy, f"kk/{SERVICE}", "updated: 2026-11-21", "updated: 2026-02-30"
+    )
+    (problem,) = problems
+    assert "kk/services/test-housing-registration-2008.yaml:113: updated:" in problem
+
+
+def test_a_file_only_yaml_1_2_refuses_keeps_yaml_rs_s_words_and_line(tmp_path):
+    from guide.loader import _broken_yaml
+
+    text = "region: x\nbodies: []\n"  # PyYAML reads it: the fallback must not invent a reason
+    refused = yaml_rs.YAMLDecodeError("YAML parse error at line 2, column 1\nsome YAML 1.2 rule")
+    problem = _broken_yaml("x.yaml", text, refused)
+    assert str(problem) == "x.yaml:2: broken YAML: some YAML 1.2 rule"
+
+
+def test_every_content_file_reads_the_same_with_yaml_rs_and_with_pyyaml():
+    """The guide reads its files with yaml-rs (YAML 1.2); editors' tools mostly use PyYAML
+    (YAML 1.1), which reads an unquoted yes, on, 010 or 9:30 otherwise. Quote such values."""
+    files = sorted(DEFAULT_CONTENT_ROOT.glob("*/**/*.yaml")) + sorted(FIXTURE.glob("*/**/*.yaml"))
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yaml_rs.loads(text) == yaml.load(text, Loader=yaml.CSafeLoader), path  # nosec B506
 
 
 def test_an_unknown_field_is_reported_as_a_probable_misspelling(content_copy):
@@ -123,24 +153,3 @@ def test_a_service_file_that_is_not_a_mapping_is_refused(tmp_path):
     path.write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(ContentError, match="must hold a mapping"):
         load_file(path, Service, "kk")
-
-
-def test_loading_the_languages_in_two_processes_gives_what_one_process_gives(
-    content_copy, monkeypatch
-):
-    from guide import loader
-
-    monkeypatch.setattr(loader, "PARALLEL_FROM_FILES", 0)  # the fixture has only a few files
-    assert load_content(content_copy, jobs=2) == load_content(content_copy, jobs=1)
-
-    (content_copy / "kk" / SERVICE).write_text("id: [unclosed\n", encoding="utf-8")
-    ru = (content_copy / "ru" / SERVICE).read_text(encoding="utf-8")
-    (content_copy / "ru" / SERVICE).write_text(ru.replace("category:", "categry:"), "utf-8")
-    problems = []
-    for jobs in (1, 2):
-        with pytest.raises(ContentError) as error:
-            load_content(content_copy, jobs=jobs)
-        problems.append(error.value.problems)
-    assert problems[0] == problems[1]
-    assert [problem.file.split("/")[-3] for problem in problems[1]][:1] == ["kk"]
-    assert any("ru" in problem.file for problem in problems[1])

@@ -1,9 +1,25 @@
 from datetime import time
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from guide.schema import Body, Duration, Hours, HoursRule, LocalText, Source, normalise_text
+from guide.schema import Body, Duration, Hours, HoursRule, LocalText, Source, _tidy, normalise_text
+
+# Every character the tidying treats specially, among letters it leaves alone; and the same
+# with the Latin look-alikes it replaces, which send most strings down the long way.
+_SCANNED = st.text(alphabet=" \t\u00a0\u2003\r\n,.;:!?()«»-zфжә0", max_size=30) | st.text(
+    alphabet=" \n,.(«aeoiIBHKMTxyzфжәі0", max_size=30
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(value=_SCANNED, lang=st.sampled_from(["kk", "ru", None]))
+@example(value="жер  жағдайы", lang="kk")
+@example(value="жер\n\n\nжағдайы", lang="ru")
+def test_text_left_as_it_is_is_exactly_text_the_tidying_would_not_change(value, lang):
+    assert normalise_text(value, lang) == _tidy(value, lang)
 
 
 def test_normalising_kazakh_replaces_latin_i_inside_cyrillic_words():
