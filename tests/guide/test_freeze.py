@@ -1,5 +1,6 @@
 """The static build of the real content: every page in both languages, no broken links."""
 
+import gzip
 import json
 import re
 
@@ -91,6 +92,32 @@ def test_pagefind_builds_a_separate_index_for_each_language(site):
     assert set(entry["languages"]) == {"kk", "ru"}
     for lang in ("kk", "ru"):
         assert entry["languages"][lang]["page_count"] > 0
+
+
+def indexed_text(out, lang: str) -> dict[str, str]:
+    """The text Pagefind stored for each page of a language, by URL (its fragments are gzipped
+    JSON after a signature)."""
+    found = {}
+    for path in (out / "pagefind" / "fragment").glob(f"{lang}_*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[data["url"]] = data["content"]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_search_finds_a_service_by_its_own_text_and_its_offices_by_their_own_pages(
+    site, real_content, lang
+):
+    out, _ = site
+    indexed = indexed_text(out, lang)
+    service = real_content[lang].services["zhambyl-housing-registration-2008"]
+    office = real_content[lang].bodies[service.channels[0].bodies[0]]
+    page = indexed[f"/{lang}/services/{service.id}/"]
+    assert service.title in page
+    assert service.refusal_grounds.items[0].text in page
+    # Twelve offices' addresses would make the service match every street they stand on.
+    assert office.address not in page
+    assert office.address in indexed[f"/{lang}/bodies/{office.id}/"]
 
 
 def test_the_link_checker_finds_a_broken_link_and_an_external_reference(tmp_path):
