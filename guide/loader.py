@@ -46,12 +46,13 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-# libyaml's parser when PyYAML was built with it. PyYAML only points errors at their lines.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one).
 
-
-class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+    PyYAML only points errors at their lines, so it runs only on a file with an error: in pure
+    Python, where a file nested a hundred thousand deep raises RecursionError instead of
+    overflowing libyaml's C stack (a segmentation fault).
+    """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -119,24 +120,15 @@ def _parse(text: str) -> Any:
 
 
 _YAML_RS_LINE = re.compile(r"\bat line (\d+)")
+_YAML_RS_DUPLICATE = re.compile(r"duplicate mapping key: (.+)")
 
 
 def _broken_yaml(shown: str, text: str, error: yaml_rs.YAMLDecodeError) -> Problem:
-    """One line for a file yaml-rs refuses. PyYAML says where and what first: its messages name
-    the line of a duplicate key too. A file only yaml-rs refuses (a YAML 1.2 rule) keeps
-    yaml-rs's own last line, which says what is wrong."""
-    loader = _StrictLoader(text)
-    try:
-        loader.get_single_data()
-    except yaml.YAMLError as located:
-        mark = getattr(located, "problem_mark", None)
-        problem = getattr(located, "problem", None) or str(located)
-        return Problem(shown, "", f"broken YAML: {problem}", mark.line + 1 if mark else None)
-    except ValueError:  # PyYAML's own failure on a value such as 2001-02-30: yaml-rs's words
-        pass
-    finally:
-        loader.dispose()
+    """One line for a file yaml-rs refuses: its last line says what is wrong, its first where."""
     message = str(error).strip()
+    if duplicate := _YAML_RS_DUPLICATE.match(message):
+        key = duplicate.group(1)
+        return Problem(shown, "", f"broken YAML: duplicate key {key}", _duplicate_key_line(text))
     line = _YAML_RS_LINE.search(message)
     return Problem(
         shown,
@@ -146,13 +138,29 @@ def _broken_yaml(shown: str, text: str, error: yaml_rs.YAMLDecodeError) -> Probl
     )
 
 
+def _duplicate_key_line(text: str) -> int | None:
+    """yaml-rs names a duplicate key but not its line; PyYAML finds it."""
+    loader = _StrictLoader(text)
+    try:
+        loader.get_single_data()
+    except yaml.YAMLError as located:
+        mark = getattr(located, "problem_mark", None)
+        if mark is not None and "duplicate key" in str(getattr(located, "problem", "")):
+            return mark.line + 1
+    except (ValueError, RecursionError):  # e.g. 2026-02-30, which PyYAML cannot read
+        pass
+    finally:
+        loader.dispose()
+    return None
+
+
 def _node_tree(text: str) -> yaml.Node | None:
     """PyYAML's node tree of the file, with the line of every value: only to point a field's
     error at its line, so only when there is one. Composed, not constructed."""
     try:
-        return yaml.compose(text, Loader=_BaseLoader)
-    except yaml.YAMLError:
-        return None  # read differently by the two: the problems go without their lines
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None  # the problems go without their lines
 
 
 def load_file(path: Path, model: type[M], lang: str, root: Path | None = None) -> M:

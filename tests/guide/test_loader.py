@@ -1,4 +1,6 @@
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -74,13 +76,21 @@ def test_an_impossible_date_is_the_field_s_error_on_its_line_not_a_traceback(con
     assert "kk/services/test-housing-registration-2008.yaml:113: updated:" in problem
 
 
-def test_a_file_only_yaml_1_2_refuses_keeps_yaml_rs_s_words_and_line(tmp_path):
-    from guide.loader import _broken_yaml
-
-    text = "region: x\nbodies: []\n"  # PyYAML reads it: the fallback must not invent a reason
-    refused = yaml_rs.YAMLDecodeError("YAML parse error at line 2, column 1\nsome YAML 1.2 rule")
-    problem = _broken_yaml("x.yaml", text, refused)
-    assert str(problem) == "x.yaml:2: broken YAML: some YAML 1.2 rule"
+def test_a_file_nested_beyond_reason_is_one_line_not_a_crash(tmp_path):
+    # libyaml, through PyYAML, overflowed its C stack on this: a segmentation fault.
+    path = tmp_path / "deep.yaml"
+    path.write_text("id: x\nnotes: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path; from guide.loader import load_file, ContentError\n"
+        "from guide.schema import Service\n"
+        "try: load_file(Path(sys.argv[1]), Service, 'kk')\n"
+        "except ContentError as error: print(*error.problems, sep='\\n')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.strip().endswith(":2: broken YAML: recursion limit exceeded")
 
 
 def test_every_content_file_reads_the_same_with_yaml_rs_and_with_pyyaml():
@@ -105,7 +115,10 @@ def test_a_duplicate_key_is_an_error_not_a_silent_override(content_copy):
         "form: partly_automated\n",
         "form: partly_automated\nform: paper\n",
     )
-    assert any("duplicate key 'form'" in p for p in problems)
+    (problem,) = [p for p in problems if "duplicate key 'form'" in p]
+    lines = (content_copy / "kk" / SERVICE).read_text(encoding="utf-8").splitlines()
+    line = int(problem.split(".yaml:")[1].split(":")[0])
+    assert lines[line - 1] == "form: paper"
 
 
 def test_every_problem_in_every_file_is_reported_at_once(content_copy):
