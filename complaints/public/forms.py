@@ -54,9 +54,19 @@ def clean_line(value: str | None) -> str | None:
 
 
 class GroupedSelectField(SelectField):
-    """A select whose choices carry optgroups (akimats by region); rendered by our macro."""
+    """A select whose choices carry optgroups (akimats by region); rendered by our macro.
+
+    `empty_message` says what to choose when nothing was (a required select); a value that is
+    not in the list, which only a forged form sends, gets the general message.
+    """
+
+    def __init__(self, *args, empty_message: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.empty_message = empty_message
 
     def pre_validate(self, form) -> None:
+        if not self.data and self.empty_message:
+            raise ValidationError(self.empty_message)
         if self.data not in {choice.value for choice in self.choices or []}:
             raise ValidationError(_l("Choose one of the options in the list"))
 
@@ -66,6 +76,7 @@ class ComplaintForm(FlaskForm):
         _l("Which akimat is the complaint to?"),
         description=_l("Choose the akimat of the district or city where the service was provided."),
         validate_choice=True,
+        empty_message=_l("Choose the akimat the complaint is to"),
     )
     service = GroupedSelectField(
         _l("Which service is it about? (optional)"),
