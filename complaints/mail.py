@@ -75,31 +75,96 @@ def build_message(config: dict[str, Any], notification: Notification) -> MIMETex
     return message
 
 
-def send(config: dict[str, Any], notification: Notification) -> None:
-    """Hand one email to the SMTP server, or to the outbox folder when none is configured."""
-    message = build_message(config, notification)
-    host = config.get("SMTP_HOST")
-    if not host:
-        outbox = Path(config["OUTBOX_DIR"])
-        outbox.mkdir(parents=True, exist_ok=True)
-        name = f"{notification.created_at:%Y%m%dT%H%M%S}-{notification.id}-{notification.kind}.eml"
-        (outbox / name).write_bytes(message.as_bytes())
-        return
+class Postbox:
+    """Hands a pass's emails to the SMTP server over one connection, or writes them to the
+    outbox folder when no server is configured.
+
+    One connection for the pass, not one per email: with STARTTLS each connection is a TLS
+    handshake, and mail servers limit connections per minute. A connection that broke on a
+    message is closed; the next message opens a new one. A server that cannot be reached is
+    tried once per pass: the rest of the pass's emails wait for their retry with the same
+    error, instead of each waiting for its own connection timeout.
+    """
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.unreachable: str | None = None
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Postbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def send(self, notification: Notification) -> None:
+        message = build_message(self.config, notification)
+        if not self.config.get("SMTP_HOST"):
+            outbox = Path(self.config["OUTBOX_DIR"])
+            outbox.mkdir(parents=True, exist_ok=True)
+            name = (
+                f"{notification.created_at:%Y%m%dT%H%M%S}-{notification.id}-{notification.kind}.eml"
+            )
+            (outbox / name).write_bytes(message.as_bytes())
+            return
+        kept = self._smtp is not None
+        try:
+            self._connection().send_message(message)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
+            raise  # the server answered, and smtplib has reset the connection for the next
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not kept:
+                raise
+            # The server closed the connection kept from the last email (an idle timeout, or
+            # its limit of messages per connection): this email goes over a new one.
+            self._connection().send_message(message)
+        except Exception:
+            self.close()
+            raise
+
+    def _connection(self) -> smtplib.SMTP:
+        if self.unreachable is not None:
+            raise ConnectionError(self.unreachable)
+        if self._smtp is None:
+            try:
+                self._smtp = _connect(self.config)
+            except Exception as error:
+                self.unreachable = f"{type(error).__name__}: {error}"
+                raise
+        return self._smtp
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+def _connect(config: dict[str, Any]) -> smtplib.SMTP:
+    host = config["SMTP_HOST"]
     port = int(config.get("SMTP_PORT") or 587)
     timeout = float(config.get("SMTP_TIMEOUT") or 10)
     smtp_class = smtplib.SMTP_SSL if port == 465 else smtplib.SMTP
-    with smtp_class(host, port, timeout=timeout) as smtp:
+    smtp = smtp_class(host, port, timeout=timeout)
+    try:
         if port != 465 and config.get("SMTP_STARTTLS"):
             smtp.starttls()
         if config.get("SMTP_USERNAME"):
             smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
-        smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
 
 def deliver_pending(app: Flask) -> int:
     """Send every email that is due, in batches; return how many were sent."""
     sent = 0
-    with _delivery_lock, app.app_context():
+    with _delivery_lock, app.app_context(), Postbox(app.config) as postbox:
         session = db.session
         try:
             while True:
@@ -110,7 +175,7 @@ def deliver_pending(app: Flask) -> int:
                 results: list[tuple[int, str | None]] = []
                 for notification in batch:
                     try:
-                        send(app.config, notification)
+                        postbox.send(notification)
                     except Exception as error:  # any failure is recorded and retried
                         log.warning(
                             "email %s to complaint %s failed: %s",

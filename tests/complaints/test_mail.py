@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from helpers import Applicant
 
 from complaints import services
-from complaints.mail import build_message, deliver_pending
+from complaints.mail import Postbox, build_message, deliver_pending
 from complaints.models import Complaint, Notification
 from qyzmet.extensions import db
 
@@ -21,9 +21,11 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
+        self.peers: list[tuple[str, int]] = []  # the client's address: one per connection
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content))
+        self.peers.append(session.peer)
         return "250 OK"
 
 
@@ -166,6 +168,52 @@ def test_a_backlog_larger_than_a_batch_is_all_sent_in_one_pass(app, smtp_server,
         assert {(n.status, n.attempts) for n in notifications} == {("sent", 2)}
         assert all(n.last_error is None and n.sent_at is not None for n in notifications)
     assert deliver_pending(app) == 0
+
+
+def test_a_pass_sends_all_its_emails_over_one_connection(app, smtp_server):
+    controller, inbox = smtp_server
+    _queue_undelivered(app, 4)
+    app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
+    assert deliver_pending(app) == 4
+    assert len(inbox.messages) == 4
+    assert len(set(inbox.peers)) == 1
+
+
+def test_a_server_that_cannot_be_reached_is_tried_once_per_pass_not_once_per_email(app):
+    _queue_undelivered(app, 3)
+    with socket.socket() as silent:  # accepts connections and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=silent.getsockname()[1], SMTP_TIMEOUT=1)
+        assert deliver_pending(app) == 0
+        silent.settimeout(0)
+        accepted = []
+        while True:
+            try:
+                accepted.append(silent.accept()[0])
+            except BlockingIOError:
+                break
+        for connection in accepted:
+            connection.close()
+    assert len(accepted) == 1
+    with app.app_context():
+        notifications = db.session.execute(db.select(Notification)).scalars().all()
+        assert {(n.status, n.attempts) for n in notifications} == {("pending", 2)}
+        assert all("timed out" in n.last_error for n in notifications)
+
+
+def test_a_connection_the_server_closed_is_opened_again_for_the_next_email(app, smtp_server):
+    controller, inbox = smtp_server
+    _queue_undelivered(app, 2)
+    app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
+    with app.app_context():
+        first, second = db.session.execute(db.select(Notification)).scalars().all()
+        with Postbox(app.config) as postbox:
+            postbox.send(first)
+            postbox._smtp.sock.shutdown(socket.SHUT_RDWR)  # as a server dropping an idle one
+            postbox.send(second)
+    assert len(inbox.messages) == 2
+    assert len(set(inbox.peers)) == 2
 
 
 def test_claimed_emails_come_whole_in_order_and_are_claimed_once(app):
