@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -58,6 +58,8 @@ class _StrictLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                break  # PyYAML's own check says "found unhashable key", with its line
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -119,38 +121,51 @@ def _parse(text: str) -> Any:
     return yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
 
 
+# The characters YAML allows in a file, as PyYAML checks them.
+_NOT_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _YAML_RS_LINE = re.compile(r"\bat line (\d+)")
 _YAML_RS_DUPLICATE = re.compile(r"duplicate mapping key: (.+)")
 
 
-def _broken_yaml(shown: str, text: str, error: yaml_rs.YAMLDecodeError) -> Problem:
-    """One line for a file yaml-rs refuses: its last line says what is wrong, its first where."""
+def _broken_yaml(shown: str, text: str, error: Exception) -> Problem:
+    """One line for a file yaml-rs refuses: its last line says what is wrong, its first where.
+
+    yaml-rs names a duplicate key but not its line, and answers a list or a mapping used as a
+    key with a bare TypeError: PyYAML says where, and what, for those.
+    """
     message = str(error).strip()
     if duplicate := _YAML_RS_DUPLICATE.match(message):
-        key = duplicate.group(1)
-        return Problem(shown, "", f"broken YAML: duplicate key {key}", _duplicate_key_line(text))
-    line = _YAML_RS_LINE.search(message)
+        located = _pyyaml_error(text)
+        line = located[1] if located and "duplicate key" in located[0] else None
+        return Problem(shown, "", f"broken YAML: duplicate key {duplicate.group(1)}", line)
+    if not isinstance(error, yaml_rs.YAMLDecodeError):
+        problem, line = _pyyaml_error(text) or ("", None)
+        if problem in ("", "found unhashable key"):
+            problem = "a key must be a plain value, not a list or a mapping"
+        return Problem(shown, "", f"broken YAML: {problem}", line)
+    found = _YAML_RS_LINE.search(message)
     return Problem(
         shown,
         "",
         f"broken YAML: {message.splitlines()[-1]}",
-        int(line.group(1)) if line else None,
+        int(found.group(1)) if found else None,
     )
 
 
-def _duplicate_key_line(text: str) -> int | None:
-    """yaml-rs names a duplicate key but not its line; PyYAML finds it."""
-    loader = _StrictLoader(text)
+def _pyyaml_error(text: str) -> tuple[str, int | None] | None:
+    """What PyYAML finds wrong with the file first, and on which line; None if nothing."""
     try:
-        loader.get_single_data()
+        loader = _StrictLoader(text)  # refuses a NUL or other control character at once
+        try:
+            loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as located:
         mark = getattr(located, "problem_mark", None)
-        if mark is not None and "duplicate key" in str(getattr(located, "problem", "")):
-            return mark.line + 1
-    except (ValueError, RecursionError):  # e.g. 2026-02-30, which PyYAML cannot read
-        pass
-    finally:
-        loader.dispose()
+        problem = getattr(located, "problem", None) or str(located).splitlines()[0]
+        return problem, mark.line + 1 if mark else None
+    except (ValueError, TypeError, RecursionError):  # e.g. 2026-02-30, which PyYAML cannot read
+        return None
     return None
 
 
@@ -167,12 +182,19 @@ def load_file(path: Path, model: type[M], lang: str, root: Path | None = None) -
     """Parse and validate one YAML file; raise ContentError naming file, line and field."""
     shown = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark, which Windows editors may write, is not part of a key.
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError([Problem(shown, "", f"cannot read: {error}")]) from None
+    if forbidden := _NOT_PRINTABLE.search(text):
+        # YAML forbids them, but yaml-rs lets them through, and cuts a value short at a NUL.
+        where = text.count("\n", 0, forbidden.start()) + 1
+        character = f"#x{ord(forbidden.group()):04x}"
+        message = f"broken YAML: the control character {character} is not allowed; remove it"
+        raise ContentError([Problem(shown, "", message, where)])
     try:
         data = _parse(text)
-    except yaml_rs.YAMLDecodeError as error:
+    except (yaml_rs.YAMLDecodeError, TypeError) as error:
         raise ContentError([_broken_yaml(shown, text, error)]) from None
     if not isinstance(data, dict):
         raise ContentError([Problem(shown, "", "the file must hold a mapping of fields")])

@@ -93,6 +93,35 @@ def test_a_file_nested_beyond_reason_is_one_line_not_a_crash(tmp_path):
     assert run.stdout.strip().endswith(":2: broken YAML: recursion limit exceeded")
 
 
+def test_a_control_character_is_named_with_its_line_not_cut_out_of_the_value(content_copy):
+    # yaml-rs alone would read "title: Учёт\x00 граждан" as "Учёт", and say nothing.
+    problems = problems_after(
+        content_copy, f"ru/{SERVICE}", "title: Учёт граждан", "title: Учёт\x00 граждан"
+    )
+    (problem,) = problems
+    line = int(problem.split(".yaml:")[1].split(":")[0])
+    source = (content_copy / "ru" / SERVICE).read_text(encoding="utf-8").splitlines()
+    assert "\x00" in source[line - 1]
+    assert problem.endswith("the control character #x0000 is not allowed; remove it")
+
+
+def test_a_byte_order_mark_from_a_windows_editor_is_not_part_of_the_first_field(content_copy):
+    path = content_copy / "kk" / SERVICE
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_content(content_copy)["kk"].services["test-housing-registration-2008"]
+
+
+def test_a_list_used_as_a_key_is_one_line_not_a_traceback(tmp_path):
+    path = tmp_path / "region.yaml"
+    path.write_text("region: region\nbodies:\n  ? {a: [1]}\n  : 1\n", encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_file(path, BodyDirectory, "kk")
+    (problem,) = error.value.problems
+    assert str(problem) == (
+        f"{path}:3: broken YAML: a key must be a plain value, not a list or a mapping"
+    )
+
+
 def test_every_content_file_reads_the_same_with_yaml_rs_and_with_pyyaml():
     """The guide reads its files with yaml-rs (YAML 1.2); editors' tools mostly use PyYAML
     (YAML 1.1), which reads an unquoted yes, on, 010 or 9:30 otherwise. Quote such values."""
