@@ -1,3 +1,4 @@
+import gc
 import shutil
 import subprocess
 import sys
@@ -120,6 +121,23 @@ def test_a_list_used_as_a_key_is_one_line_not_a_traceback(tmp_path):
     assert str(problem) == (
         f"{path}:3: broken YAML: a key must be a plain value, not a list or a mapping"
     )
+
+
+def test_loading_leaves_the_cyclic_garbage_collector_as_it_found_it(content_copy):
+    assert gc.isenabled()
+    load_content(content_copy)
+    assert gc.isenabled()
+    (content_copy / "kk" / SERVICE).write_text("id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        load_content(content_copy)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(ContentError):
+            load_content(content_copy)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_every_content_file_reads_the_same_with_yaml_rs_and_with_pyyaml():
