@@ -9,6 +9,8 @@ product: only `gunicorn bench.wsgi:app` has them.
 
 from __future__ import annotations
 
+import gc
+
 from flask import Blueprint, Flask, request
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 
@@ -54,3 +56,4 @@ def create_bench_app() -> Flask:
 
 
 app = create_bench_app()
+gc.freeze()  # as deploy/wsgi.py does for the product's server
