@@ -109,18 +109,22 @@ class Postbox:
             return
         kept = self._smtp is not None
         try:
-            self._connection().send_message(message)
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
-            raise  # the server answered, and smtplib has reset the connection for the next
+            self._hand_over(message)
         except smtplib.SMTPServerDisconnected:
-            self.close()
             if not kept:
                 raise
             # The server closed the connection kept from the last email (an idle timeout, or
             # its limit of messages per connection): this email goes over a new one.
-            self._connection().send_message(message)
+            self._hand_over(message)
+
+    def _hand_over(self, message: MIMEText) -> None:
+        smtp = self._connection()
+        try:
+            smtp.send_message(message)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
+            raise  # the server answered, and smtplib has reset the connection for the next
         except Exception:
-            self.close()
+            self.close()  # broken mid-message: not used again
             raise
 
     def _connection(self) -> smtplib.SMTP:

@@ -192,7 +192,7 @@ def load_file(path: Path, model: type[M], lang: str, root: Path | None = None) -
         # YAML forbids them, but yaml-rs lets them through, and cuts a value short at a NUL.
         where = text.count("\n", 0, forbidden.start()) + 1
         character = f"#x{ord(forbidden.group()):04x}"
-        message = f"broken YAML: the control character {character} is not allowed; remove it"
+        message = f"broken YAML: the character {character} is not allowed in YAML; remove it"
         raise ContentError([Problem(shown, "", message, where)])
     try:
         data = _parse(text)

@@ -103,7 +103,7 @@ def test_a_control_character_is_named_with_its_line_not_cut_out_of_the_value(con
     line = int(problem.split(".yaml:")[1].split(":")[0])
     source = (content_copy / "ru" / SERVICE).read_text(encoding="utf-8").splitlines()
     assert "\x00" in source[line - 1]
-    assert problem.endswith("the control character #x0000 is not allowed; remove it")
+    assert problem.endswith("the character #x0000 is not allowed in YAML; remove it")
 
 
 def test_a_byte_order_mark_from_a_windows_editor_is_not_part_of_the_first_field(content_copy):
