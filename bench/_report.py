@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+# The machine's cores, for the CPU ceilings the benchmarks print.
+CORES = os.cpu_count() or 1
+
 
 @dataclass(frozen=True)
 class Figure:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from bench import _data
 from bench._report import (
+    CORES,
     Figure,
     machine,
     median,
@@ -60,7 +61,6 @@ TARGET_TRACKING_P95_MS = 20
 TARGET_RATIO = 0.5
 # Years before the current one, so bulk-loaded numbers never meet the ones filed now.
 LOADED_YEARS = 4
-CORES = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,13 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from bench._report import Figure, machine, median, print_figures, print_table, write_figures
+from bench._report import CORES, Figure, machine, median, print_figures, print_table, write_figures
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REAL_CONTENT = PROJECT_ROOT / "guide" / "content"
 FIXTURE_CONTENT = PROJECT_ROOT / "tests" / "guide" / "fixtures" / "content"
 GZIP_LEVEL = 6  # zlib's default, and what gzip(1) and most servers' gzip use
 TARGET_PAGES_PER_SECOND = 200
-CORES = os.cpu_count() or 1
 TARGET_PAGE_KB = 60
 
 # The synthetic site: the fixture's one service multiplied, spread over districts and topics

@@ -22,6 +22,14 @@ from guide.views import RECHECK_SECONDS, get_content, guide_pages
 from qyzmet.extensions import limiter
 
 
+def default_jobs() -> int:
+    """One worker per core the process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass
 class BuildReport:
     pages: int
@@ -159,14 +167,6 @@ def pagefind_command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def usable_cores() -> int:
-    """How many processes the commands use: one per core this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def run_pagefind(out_dir: Path) -> None:
     """Index the frozen pages; Pagefind keeps one index per `<html lang>` (kk and ru)."""
     subprocess.run(  # noqa: S603  # nosec B603  # fixed arguments, Pagefind's own binary
@@ -185,7 +185,7 @@ def build_site(
     recheck = app.config.get("GUIDE_RECHECK_SECONDS", RECHECK_SECONDS)
     app.config["GUIDE_RECHECK_SECONDS"] = None
     try:
-        urls, scans = freeze_pages(app, out_dir, jobs if jobs is not None else usable_cores())
+        urls, scans = freeze_pages(app, out_dir, jobs if jobs is not None else default_jobs())
     finally:
         app.config["GUIDE_RECHECK_SECONDS"] = recheck
     html_pages = sum(1 for url in urls if url.endswith("/") or url.endswith(".html"))
