@@ -154,6 +154,13 @@ def _reference_problems(content: LanguageContent) -> Iterator[Problem]:
         where = f"bodies[{body.id}]"
         if body.parent and body.parent not in content.bodies:
             yield Problem(file, f"{where}.parent", f"unknown body id {body.parent!r}")
+        for index, seed in enumerate(body.seeds):
+            if seed not in content.acts_by_seed:
+                yield Problem(
+                    file,
+                    f"{where}.seeds[{index}]",
+                    f"no service is taken from {seed}: the page could not name the act",
+                )
         if body.code:
             if body.code in codes:
                 yield Problem(file, f"{where}.code", f"{body.code} is also {codes[body.code]}'s")

@@ -19,7 +19,7 @@ import yaml
 import yaml_rs
 from pydantic import BaseModel, ValidationError
 
-from guide.schema import LANGUAGES, Body, BodyDirectory, Catalogue, Service
+from guide.schema import LANGUAGES, Body, BodyDirectory, Catalogue, Service, Source
 
 DEFAULT_CONTENT_ROOT = Path(__file__).resolve().parent / "content"
 
@@ -244,6 +244,15 @@ class LanguageContent:
     @cached_property
     def akimats(self) -> list[Body]:
         return [body for body in self.bodies.values() if body.kind == "akimat"]
+
+    @cached_property
+    def acts_by_seed(self) -> dict[str, Source]:
+        """The act each seed file holds, as the services taken from it describe it: a body's
+        page names the acts that list it, never the seed's file name."""
+        found: dict[str, Source] = {}
+        for service in self.services.values():
+            found.setdefault(service.source.seed, service.source)
+        return found
 
     @cached_property
     def services_by_body(self) -> dict[str, list[Service]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 _MACROS = "govuk_frontend_jinja/components/{}/macro.html"
@@ -62,20 +63,27 @@ def _link(params: Any, component: str, name: str, default_href: str, attributes:
 
 
 def breadcrumbs(params: Any) -> Markup:
-    """`govukBreadcrumbs` for `items` (each with `text`, and `href` but for the last) and
-    `classes`."""
+    """`govukBreadcrumbs` for `items` (each with `text`, and `href` but for the last),
+    `classes` and `labelText`.
+
+    Without `labelText` the navigation's label is ours, in the page's language: the GOV.UK
+    macro's default is the English "Breadcrumb", which a screen reader would read out on a
+    Kazakh or Russian page.
+    """
     items = params.get("items") if isinstance(params, dict) else None
     if (
-        not _only(params, {"items", "classes"})
+        not _only(params, {"items", "classes", "labelText"})
         or not isinstance(items, list)
         or not isinstance(params.get("classes") or "", str)
+        or not isinstance(params.get("labelText") or "", str)
         or not all(_only(item, {"text", "href"}) and _text(item.get("text")) for item in items)
     ):
         return _govuk_macro("breadcrumbs", "govukBreadcrumbs", params)
     classes = params.get("classes")
     class_names = f"govuk-breadcrumbs {classes}" if classes else "govuk-breadcrumbs"
+    label = params.get("labelText") or gettext("Breadcrumb")
     parts = [
-        f'<nav class="{escape(class_names)}" aria-label="Breadcrumb">\n'
+        f'<nav class="{escape(class_names)}" aria-label="{escape(label)}">\n'
         '  <ol class="govuk-breadcrumbs__list">\n'
     ]
     for item in items:

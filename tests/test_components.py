@@ -32,6 +32,7 @@ CASES = [
                 {"text": NASTY, "href": "/kk/topics/a&b/"},
             ],
             "classes": "qz-no-print",
+            "labelText": "Навигация жолы",
         },
     ),
     (
@@ -41,11 +42,12 @@ CASES = [
                 {"text": "Services", "href": "/ru/"},
                 {"text": "Offices", "href": "/ru/regions/"},
                 {"text": NASTY},
-            ]
+            ],
+            "labelText": NASTY,
         },
     ),
-    (breadcrumbs, {"items": [{"text": "Only", "href": ""}], "classes": ""}),
-    (breadcrumbs, {"items": []}),
+    (breadcrumbs, {"items": [{"text": "Only", "href": ""}], "classes": "", "labelText": "x"}),
+    (breadcrumbs, {"items": [], "labelText": "Навигационная цепочка"}),
     (breadcrumbs, {"items": [{"text": "x", "href": "/"}], "collapseOnMobile": True}),
     (breadcrumbs, {"items": [{"html": "<b>x</b>", "href": "/"}]}),
 ]
@@ -70,3 +72,12 @@ def test_templates_call_them_by_the_macros_names(guide_app):
     assert globals_["govukSkipLink"] is skip_link
     assert globals_["govukBackLink"] is back_link
     assert globals_["govukBreadcrumbs"] is breadcrumbs
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("kk", "Навигация жолы"), ("ru", "Навигационная цепочка")]
+)
+def test_breadcrumbs_are_labelled_in_the_pages_language_not_in_english(guide_client, lang, label):
+    page = guide_client.get(f"/{lang}/akimats/").get_data(as_text=True)
+    assert f'<nav class="govuk-breadcrumbs" aria-label="{label}">' in page
+    assert 'aria-label="Breadcrumb"' not in page

@@ -80,6 +80,24 @@ def test_an_unknown_body_id_names_the_field_that_refers_to_it(content_copy):
     assert any("provider_bodies[0]: unknown body id 'no-such-body'" in p for p in problems)
 
 
+def test_a_body_must_come_from_an_act_that_a_service_is_taken_from(content_copy):
+    # The body's page names the act by its services' source; a seed no service cites has none.
+    other_seed = "001_e3a2c635579333ed.txt"
+    for lang in ("kk", "ru"):
+        edit(
+            content_copy,
+            f"{lang}/{BODIES}",
+            "    seeds: [000_dfc63f0c0c4287f1.txt]\n  - id: test-department",
+            f"    seeds: [{other_seed}]\n  - id: test-department",
+        )
+    problems = messages(content_copy)
+    assert len(problems) == 2, problems
+    for lang, problem in zip(("kk", "ru"), problems, strict=True):
+        assert f"{lang}/bodies/test-district.yaml" in problem
+        assert "bodies[test-akimat].seeds[0]" in problem
+        assert f"no service is taken from {other_seed}" in problem
+
+
 def test_a_complaint_destination_must_be_an_akimat(content_copy):
     for lang in ("kk", "ru"):
         edit(

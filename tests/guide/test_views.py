@@ -141,6 +141,39 @@ def test_the_source_section_names_the_act_its_registration_and_the_repeal(client
     assert "Страница обновлена" in normalise(soup.text)
 
 
+@pytest.mark.parametrize(
+    ("lang", "source", "head"),
+    [
+        (
+            "kk",
+            "Дереккөз: Сынақ облысы әкімдігі, 2008 ж. 29 мамыр № 197 стандарт (күшін жойған)",
+            "Сынақбаев Сынақ Актіде аталған (акт күні: 2008 ж. 29 мамыр); бұл акт күшін жойған",
+        ),
+        (
+            "ru",
+            "Источник: акимат Тестовой области, стандарт от 29 мая 2008 г. № 197 (утратил силу)",
+            "Сынақбаев Сынақ Указан в акте от 29 мая 2008 г., который утратил силу",
+        ),
+    ],
+)
+def test_a_body_page_names_its_act_and_dates_the_head_it_names(client, lang, source, head):
+    text = normalise(page(client.get(f"/{lang}/bodies/test-department/")).select_one("main").text)
+    assert source in text
+    assert head in text
+    assert ".txt" not in text  # never the seed's file name
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_form_of_the_service_is_said_once(client, lang):
+    soup = page(client.get(SERVICE_URL.format(lang=lang)))
+    (line,) = [
+        p
+        for p in soup.select("main p")
+        if p.text.strip().startswith(("Қызмет көрсету нысаны", "Форма оказания"))
+    ]
+    assert " — " not in line.text
+
+
 def test_the_home_page_groups_services_by_topic_and_by_region(client):
     soup = page(client.get("/ru/"))
     topics = soup.select_one("#by-topic").find_next("section")
