@@ -19,6 +19,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, url_for
 
 from complaints import services
@@ -66,13 +67,32 @@ def build_message(config: dict[str, Any], notification: Notification) -> MIMETex
     message = MIMEText(notification.body, "plain", "utf-8")
     sender = parseaddr(config["MAIL_FROM"])
     message["From"] = formataddr(sender, charset="utf-8")
-    message["To"] = notification.recipient
+    message["To"] = ascii_address(notification.recipient)
     message["Subject"] = Header(notification.subject, "utf-8", header_name="Subject")
     message["Date"] = formatdate(localtime=False)
     domain = sender[1].rsplit("@", 1)[-1] or "qyzmet.local"
     message["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain=domain)
     message["Content-Language"] = notification.language
     return message
+
+
+def ascii_address(address: str) -> str:
+    """The address as mail servers take it: a national domain (user@мысал.қаз) in its ASCII
+    form (user@xn--80awbu3c.xn--80ao21a), which every server accepts.
+
+    A name before the @ in other than Latin letters needs SMTPUTF8, which not every server
+    offers: such an address fails, and is retried and then shown to staff as failed, rather
+    than being mangled into an encoded word no server can deliver to.
+    """
+    if address.isascii():
+        return address
+    try:
+        ascii_form = validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError as error:
+        raise ValueError(f"cannot send to {address!r}: {error}") from None
+    if ascii_form is None:
+        raise ValueError(f"cannot send to {address!r}: its name before the @ is not ASCII")
+    return ascii_form
 
 
 class Postbox:

@@ -8,8 +8,16 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
-def render_error(status: int, title: str, message: str):
-    return render_template("error.html", status=status, title=title, message=message), status
+def render_error(status: int, title: str, message: str, error: HTTPException | None = None):
+    """The error page, with the headers the error carries (`Allow` on a 405, `Retry-After`
+    on a 429): our page replaces werkzeug's body, not what it tells the client."""
+    headers = [
+        (name, value)
+        for name, value in (error.get_headers() if error is not None else [])
+        if name.lower() != "content-type"
+    ]
+    page = render_template("error.html", status=status, title=title, message=message)
+    return page, status, headers
 
 
 def init_app(app: Flask) -> None:
@@ -37,13 +45,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error: HTTPException):
+        # Files are the usual cause, but a text pasted far past its limit is one too.
         return render_error(
             413,
-            _("The files are too large"),
+            _("The form is too large"),
             _(
-                "Nothing was saved. Attach at most 5 files of up to 10 MB each "
-                "and send the form again."
+                "Nothing was saved. Attach at most 5 files of up to 10 MB each, keep the text "
+                "within the limit shown under it, and send the form again."
             ),
+            error,
         )
 
     @app.errorhandler(429)
@@ -52,6 +62,7 @@ def init_app(app: Flask) -> None:
             429,
             _("Too many attempts"),
             _("You have made too many attempts in a short time. Wait a few minutes and try again."),
+            error,
         )
 
     @app.errorhandler(HTTPException)
@@ -62,6 +73,7 @@ def init_app(app: Flask) -> None:
             error.code or 400,
             _("Something is wrong with the request"),
             _("The page could not handle this request. Go back and try again."),
+            error,
         )
 
     @app.errorhandler(InternalServerError)

@@ -37,3 +37,22 @@ def test_a_wrong_method_is_a_clear_page_not_a_500(guide_client):
     response = guide_client.delete("/ru/")
     assert response.status_code == 405
     assert "С запросом что-то не так" in text_of(response)
+
+
+def test_a_method_the_page_does_not_take_is_answered_with_the_methods_it_does(guide_client):
+    response = guide_client.put("/ru/")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+    assert "С запросом что-то не так" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("kk", "Форма тым үлкен"), ("ru", "Форма слишком большая")]
+)
+def test_a_form_too_large_is_explained_without_blaming_files_alone(guide_app, lang, title):
+    guide_app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = guide_app.test_client().post(f"/{lang}/complaints/new/", data={"text": "ә" * 2000})
+    assert response.status_code == 413
+    text = text_of(response)
+    assert title in text
+    assert "10 МБ" in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -29,7 +31,19 @@ from qyzmet.extensions import db, limiter
 from qyzmet.i18n import current_language
 from qyzmet.templating import local_datetime, long_date
 
+# Filings, counted when a complaint is filed: a citizen who corrects a form five times in a
+# minute is not a flood. Every POST, rejected ones included, counts against the looser limit.
 FILING_LIMIT = "5/minute;40/hour"
+POST_LIMIT = "20/minute;200/hour"
+# `secrets.token_urlsafe(24)`, which every form we hand out carries: anything else was not ours.
+_SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# The key a filed complaint is kept under (`services.submission_key`), which a receipt's
+# coupon form sends back.
+_COUPON_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}:[0-9a-f]{31}")
+
+
+def _filed(response) -> bool:
+    return response.status_code == 200 and getattr(response, "filed", False)
 
 
 def _with_choices(form: ComplaintForm, lang: str) -> ComplaintForm:
@@ -76,11 +90,12 @@ ATTACHMENT_MESSAGES = {
 
 
 @blueprint.route("/new/", methods=["GET", "POST"])
-@limiter.limit(FILING_LIMIT, methods=["POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
+@limiter.limit(FILING_LIMIT, methods=["POST"], deduct_when=_filed)
 def new_complaint():
     lang = current_language()
     form = _with_choices(ComplaintForm(), lang)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD with it
         # Coming from a guide page: the service and the akimat are already chosen.
         if (akimat_id := request.args.get("akimat")) and directory.akimat(akimat_id):
             form.akimat.data = akimat_id
@@ -89,8 +104,8 @@ def new_complaint():
             form.service.data = service_id
         return render_template("complaints/new.html", form=form)
 
-    if form.website.data:
-        # Only software fills the hidden field: refuse without saving anything.
+    if form.website.data or not _SUBMISSION_KEY.fullmatch(form.submission_token.data or ""):
+        # Only software fills the hidden field or forges the key: refuse, saving nothing.
         abort(400)
     valid = form.validate()
     uploads = [(f.filename, f.read()) for f in request.files.getlist(form.attachments.name) if f]
@@ -99,6 +114,15 @@ def new_complaint():
         form.attachments.errors = [ATTACHMENT_MESSAGES[p.reason](p.name) for p in problems]
         valid = False
     if not valid:
+        if files and not problems:
+            # A browser never fills a file input again: say so, or the complaint would go
+            # without the evidence once the other fields are put right.
+            form.attachments.errors = [
+                _(
+                    "Attach %(names)s again: files are kept only when the whole form is sent",
+                    names=", ".join(file.name for file in files),
+                )
+            ]
         return render_template("complaints/new.html", form=form), 400
 
     new = submitted_complaint(form, directory.akimat(form.akimat.data), channel="web", lang=lang)
@@ -113,7 +137,9 @@ def new_complaint():
         messages=messages,
     )
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
-    return render_receipt(filed.complaint, filed.access_code, first_time=filed.created)
+    response = render_receipt(filed.complaint, filed.access_code, first_time=filed.created)
+    response.filed = filed.created  # a resubmission of the same form is not a new filing
+    return response
 
 
 def submitted_complaint(
@@ -167,7 +193,7 @@ def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):
 def coupon():
     """The receipt as a PDF; the form carries the submission key the code derives from."""
     form = CouponForm()
-    if not form.validate_on_submit() or not form.key.data:
+    if not form.validate_on_submit() or not _COUPON_KEY.fullmatch(form.key.data or ""):
         abort(400)
     complaint = db.session.execute(
         db.select(Complaint).where(Complaint.submission_token == form.key.data)

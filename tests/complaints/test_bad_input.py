@@ -129,8 +129,9 @@ def test_a_forged_service_or_office_is_refused(app, client, tmp_path):
 def test_replies_by_email_need_an_email_and_by_post_need_an_address(app, client, tmp_path):
     applicant = Applicant(client, "ru")
     by_email = applicant.file(email="")
-    assert "Укажите адрес электронной почты, чтобы получить ответ по почте" in error_messages(
-        by_email
+    assert (
+        "Укажите адрес электронной почты, чтобы получить ответ по электронной почте"
+        in error_messages(by_email)
     )
     by_post = applicant.file(reply_channel="post", address="")
     assert "Укажите почтовый адрес, чтобы получить ответ по почте" in error_messages(by_post)
@@ -242,5 +243,5 @@ def test_an_upload_larger_than_the_whole_request_limit_gets_a_clear_page(app, cl
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = Applicant(client, "ru").file(files=[(io.BytesIO(PDF * 100), "a.pdf")])
     assert response.status_code == 413
-    assert "Файлы слишком большие" in text_of(response)
+    assert "Форма слишком большая" in text_of(response)
     assert_nothing_stored(app, tmp_path)

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 import pytest
-from helpers import Applicant, page, text_of
+from helpers import Applicant, hidden_fields, page, text_of
 from sqlalchemy import event
 
 from complaints.models import Complaint, ComplaintEvent, Notification
@@ -103,9 +103,10 @@ def test_the_coupon_needs_the_submission_key(client):
     applicant.file_ok()
     tokens = applicant.form()
     response = client.post(
-        "/kk/complaints/coupon/", data={"csrf_token": tokens["csrf_token"], "key": "guess"}
+        "/kk/complaints/coupon/",
+        data={"csrf_token": tokens["csrf_token"], "key": "A" * 32 + ":" + "0" * 31},
     )
-    assert response.status_code == 404
+    assert response.status_code == 404  # well formed, but no complaint has it
 
 
 def test_sending_the_same_form_twice_returns_the_first_receipt_and_creates_nothing(app, client):
@@ -298,3 +299,51 @@ def test_the_queued_receipt_email_names_the_number_the_complaint_was_given(app, 
         assert lookalike in notification.body
         complaint = db.session.get(Complaint, notification.complaint_id)
         assert (complaint.registration_number, complaint.sequence) == (number, 1)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "evidence.pdf файлдарын қайта тіркеңіз"),
+        ("ru", "Прикрепите заново: evidence.pdf"),
+    ],
+)
+def test_files_sent_with_a_form_that_has_another_error_are_asked_for_again(
+    app, client, lang, message
+):
+    applicant = Applicant(client, lang)
+    response = applicant.file(phone="123", files=[(io.BytesIO(PDF), "evidence.pdf")])
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert complaints_in(app) == []
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_field_errors_are_announced_in_the_pages_language(client, lang):
+    response = Applicant(client, lang).file(subject="", phone="1")
+    hidden = set(re.findall(r'govuk-visually-hidden">([^<]*)<', response.get_data(as_text=True)))
+    assert {"kk": "Қате:", "ru": "Ошибка:"}[lang] in hidden
+    assert "Error:" not in hidden
+
+
+def test_a_head_request_for_the_form_is_answered_like_a_get(client):
+    assert client.head("/ru/complaints/new/").status_code == 200
+
+
+@pytest.mark.parametrize("key", ["x" * 65, "short", "a\x00" * 12, "ключ-" * 5])
+def test_a_forged_submission_key_is_refused_and_files_nothing(app, client, key):
+    response = Applicant(client, "ru").file(submission_token=key)
+    assert response.status_code == 400
+    assert complaints_in(app) == []
+
+
+@pytest.mark.parametrize("key", ["\x00", "x" * 65, ""])
+def test_a_coupon_for_a_forged_key_is_refused(client, key):
+    applicant = Applicant(client, "ru")
+    _, _, receipt = applicant.file_ok()
+    tokens = hidden_fields(receipt.get_data(as_text=True))
+    response = client.post("/ru/complaints/coupon/", data={**tokens, "key": key})
+    assert response.status_code == 400

@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from helpers import Applicant
 
 from complaints import services
-from complaints.mail import Postbox, build_message, deliver_pending
+from complaints.mail import Postbox, ascii_address, build_message, deliver_pending
 from complaints.models import Complaint, Notification
 from qyzmet.extensions import db
 
@@ -327,3 +327,16 @@ def test_the_courier_sends_a_burst_of_emails_in_one_pass(monkeypatch):
     while len(passes) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert len(passes) == 2
+
+
+def test_an_address_at_a_national_domain_is_sent_in_its_ascii_form(smtp_app, smtp_server):
+    _, inbox = smtp_server
+    Applicant(smtp_app.test_client(), "kk").file_ok(email="asan@мысал.қаз")
+    (message,) = inbox.messages
+    assert message["To"] == "asan@xn--80awbu3c.xn--80ao21a"
+
+
+def test_an_address_whose_name_is_not_in_latin_letters_fails_visibly_not_mangled():
+    assert ascii_address("Asan@Пример.РФ") == "Asan@xn--e1afmkfd.xn--p1ai"
+    with pytest.raises(ValueError, match="before the @ is not ASCII"):
+        ascii_address("асан@example.kz")

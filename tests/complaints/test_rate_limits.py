@@ -53,3 +53,16 @@ def test_filing_in_a_flood_is_stopped(limited_app):
     assert statuses[:5] == [200] * 5
     assert statuses[5:] == [429, 429]
     assert "Әрекеттер тым көп" in text_of(applicant.file(subject="тағы"))
+
+
+def test_mistakes_in_the_form_do_not_use_up_the_filing_limit(limited_app):
+    applicant = Applicant(limited_app.test_client(), "kk")
+    assert [applicant.file(phone="123").status_code for _ in range(5)] == [400] * 5
+    assert applicant.file().status_code == 200
+
+
+def test_a_flood_of_rejected_forms_is_stopped_too(limited_app):
+    applicant = Applicant(limited_app.test_client(), "ru")
+    statuses = [applicant.file(phone="123").status_code for _ in range(22)]
+    assert statuses[:20] == [400] * 20
+    assert statuses[20:] == [429, 429]
