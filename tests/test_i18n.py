@@ -3,6 +3,8 @@ Jinja's own i18n extension give, in the right language, also when an email switc
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import g, render_template_string
 from flask_babel import gettext as babel_gettext
@@ -91,3 +93,13 @@ def test_python_code_translates_as_flask_babel_does(guide_app, lang):
 
 def test_outside_an_application_the_message_stays_as_written():
     assert translate("Skip to main content") == "Skip to main content"
+
+
+@pytest.mark.parametrize(("lang", "prefix"), [("kk", "Қате:"), ("ru", "Ошибка:")])
+def test_the_govuk_widgets_announce_errors_in_the_pages_language(client, lang, prefix):
+    page = client.get(f"/{lang}/staff/login/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(f"/{lang}/staff/login/", data={"csrf_token": token})
+    hidden = re.findall(r'govuk-visually-hidden">([^<]*)<', response.get_data(as_text=True))
+    assert prefix in hidden
+    assert "Error:" not in hidden
