@@ -50,10 +50,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        staff = db.session.execute(
+        found = db.session.execute(
             db.select(StaffUser).where(StaffUser.email == email)
         ).scalar_one_or_none()
-        if staff is not None and staff.active and check_password(staff, form.password.data):
+        staff = found if found is not None and found.active else None
+        # One verification whatever the account (a dummy hash when there is no usable one), so
+        # the time taken does not tell an unknown or disabled address from a real one.
+        if check_password(staff, form.password.data):
             new_hash = hash_password(form.password.data) if needs_rehash(staff) else None
             services.record_login(db.session, staff.id, services.utcnow(), new_hash)
             # A new session on sign-in: nothing from before (a planted cookie) carries over.

@@ -1,6 +1,7 @@
 """Signing in, throttling, passwords and the admin's staff page."""
 
 import pytest
+from argon2 import PasswordHasher
 from helpers import Staff, hidden_fields, make_staff, page, text_of
 
 from complaints.models import StaffUser
@@ -29,6 +30,36 @@ def test_a_wrong_password_gets_one_message_for_both_wrong_email_and_wrong_passwo
     for response in (wrong_password, unknown_email):
         assert response.status_code == 400
         assert "Электрондық пошта немесе құпиясөз дұрыс емес." in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        pytest.param("nobody@example.kz", "correct horse battery", id="unknown address"),
+        # The right password of a disabled account: refused, and at the same cost.
+        pytest.param(
+            "executor.taraz-city-akimat@example.kz", "correct horse battery", id="disabled"
+        ),
+        pytest.param("head.taraz-city-akimat@example.kz", "not the right one", id="wrong password"),
+    ],
+)
+def test_every_failed_sign_in_verifies_exactly_one_password_hash(app, monkeypatch, email, password):
+    """The same argon2 work for every address, so the time taken does not reveal accounts."""
+    make_staff(app, "head")
+    disabled = make_staff(app, "executor")
+    with app.app_context():
+        db.session.get(StaffUser, disabled).active = False
+        db.session.commit()
+    verified = []
+    verify = PasswordHasher.verify
+
+    def counting_verify(self, hash_, password):
+        verified.append(hash_)
+        return verify(self, hash_, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    assert Staff(app, email, password=password).login().status_code == 400
+    assert len(verified) == 1
 
 
 def test_repeated_wrong_logins_are_throttled(app):
