@@ -62,7 +62,9 @@ def test_every_failed_sign_in_verifies_exactly_one_password_hash(app, monkeypatc
     assert len(verified) == 1
 
 
-def test_repeated_wrong_logins_are_throttled(app):
+@pytest.fixture
+def limited(app):
+    """The same app and database with rate limits on, as in production."""
     limited = create_app(
         {
             key: app.config[key]
@@ -74,6 +76,12 @@ def test_repeated_wrong_logins_are_throttled(app):
             "ARGON2_PROFILE": app.config["ARGON2_PROFILE"],
         }
     )
+    yield limited
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_repeated_wrong_logins_are_throttled(limited):
     make_staff(limited, "head")
     member = Staff(limited, "head.taraz-city-akimat@example.kz")
     statuses = [member.login(password=f"wrong password {n}").status_code for n in range(6)]
@@ -81,8 +89,24 @@ def test_repeated_wrong_logins_are_throttled(app):
     blocked = member.login()  # even the right password waits until the window passes
     assert blocked.status_code == 429
     assert "Әрекеттер тым көп" in text_of(blocked)
-    with limited.app_context():
-        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param("head.taraz-city-akimat@example.kz\x01", id="control character"),
+        pytest.param("head.taraz-city-akimat@example.kz\x00\x7f", id="NUL and DEL"),
+        pytest.param("HEAD.taraz-city-akimat@example.KZ", id="upper case"),
+        pytest.param("  head.taraz-city-akimat@example.kz\t", id="spaces"),
+    ],
+)
+def test_another_spelling_of_the_address_does_not_buy_more_tries(limited, spelling):
+    make_staff(limited, "head")
+    member = Staff(limited, "head.taraz-city-akimat@example.kz")
+    assert [member.login(password=f"wrong password {n}").status_code for n in range(5)] == [400] * 5
+    respelled = Staff(limited, spelling)
+    assert respelled.login(password="another wrong one").status_code == 429
+    assert respelled.login().status_code == 429
 
 
 def test_a_disabled_account_cannot_sign_in_and_its_session_ends(app, team):
