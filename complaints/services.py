@@ -947,6 +947,13 @@ def set_password(session: Session, staff_id: int, password_hash: str) -> StaffUs
     return staff
 
 
+def end_sessions(session: Session, staff_id: int) -> None:
+    """Signing out ends every session of the account: the version its cookies carry moves on."""
+    with write_transaction(session):
+        staff = session.get(StaffUser, staff_id)
+        staff.session_version += 1
+
+
 def record_login(session: Session, staff_id: int, now: datetime, new_hash: str | None) -> None:
     with write_transaction(session):
         staff = session.get(StaffUser, staff_id)

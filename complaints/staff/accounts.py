@@ -82,6 +82,9 @@ def login():
 @blueprint.post("/logout/")
 @staff_required()
 def logout():
+    # The cookie is only signed, not stored: clearing it here would leave any copy of it
+    # working. Moving the account's session version on refuses every copy, on every device.
+    services.end_sessions(db.session, current_staff().id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")

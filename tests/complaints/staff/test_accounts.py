@@ -140,6 +140,34 @@ def test_changing_the_password_signs_out_every_other_session(app, team):
     assert Staff(app, first.email, password="a brand new passphrase").login().status_code == 302
 
 
+def sign_out(member):
+    token = hidden_fields(member.get("/").get_data(as_text=True))["csrf_token"]
+    response = member.client.post(f"/{member.lang}/staff/logout/", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/{member.lang}/staff/login/"
+
+
+def test_a_copy_of_the_session_cookie_stops_working_when_its_owner_signs_out(app, team):
+    member = team["head"]
+    copy = app.test_client()
+    copy.set_cookie("session", member.client.get_cookie("session").value)
+    assert copy.get("/kk/staff/").status_code == 200
+    sign_out(member)
+    refused = copy.get("/kk/staff/")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].startswith("/kk/staff/login/")
+
+
+def test_signing_out_on_one_device_signs_out_the_others_and_signing_in_again_works(app, team):
+    first = team["head"]
+    second = Staff(app, first.email)
+    assert second.login().status_code == 302
+    sign_out(first)
+    assert second.get("/").status_code == 302
+    assert first.login().status_code == 302
+    assert first.get("/").status_code == 200
+
+
 def test_a_too_short_password_is_refused_and_nothing_changes(app, team):
     member = team["head"]
     tokens = hidden_fields(member.get("/password/").get_data(as_text=True))
