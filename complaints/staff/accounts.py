@@ -44,6 +44,11 @@ def _email_key() -> str:
     return "login:" + _account_email(request.form.get("email"))[:254]
 
 
+def _account_key() -> str:
+    """Password-change tries count per account, whichever session or address they come from."""
+    return f"password:{current_staff().id}"
+
+
 def _safe_next(target: str | None) -> str | None:
     """Follow `next` only within our own staff pages, never to another site."""
     if not target:
@@ -93,6 +98,10 @@ def logout():
 
 @blueprint.route("/password/", methods=["GET", "POST"])
 @staff_required()
+# The same allowance as signing in: a session left open must not let anyone guess the
+# password behind it. Below staff_required, so only signed-in members' tries are counted.
+@limiter.limit("20/minute", methods=["POST"], deduct_when=_failed)
+@limiter.limit("5/15 minutes", methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():

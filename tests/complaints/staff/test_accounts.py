@@ -168,6 +168,33 @@ def test_signing_out_on_one_device_signs_out_the_others_and_signing_in_again_wor
     assert first.get("/").status_code == 200
 
 
+def test_guessing_the_current_password_is_throttled_per_account_like_signing_in(limited):
+    make_staff(limited, "head")
+    sessions = [Staff(limited, "head.taraz-city-akimat@example.kz") for _ in range(2)]
+    for member in sessions:
+        assert member.login().status_code == 302
+
+    def change_password(member, current_password):
+        tokens = hidden_fields(member.get("/password/").get_data(as_text=True))
+        return member.client.post(
+            "/kk/staff/password/",
+            data={
+                **tokens,
+                "current_password": current_password,
+                "new_password": "a brand new passphrase",
+            },
+        )
+
+    first, second = sessions
+    statuses = [change_password(first, f"guess number {n}").status_code for n in range(6)]
+    assert statuses == [400] * 5 + [429]
+    # Another session of the same account shares the allowance; the right password waits too.
+    blocked = change_password(second, second.password)
+    assert blocked.status_code == 429
+    assert "Әрекеттер тым көп" in text_of(blocked)
+    assert Staff(limited, second.email).login().status_code == 302  # nothing changed
+
+
 def test_a_too_short_password_is_refused_and_nothing_changes(app, team):
     member = team["head"]
     tokens = hidden_fields(member.get("/password/").get_data(as_text=True))
