@@ -32,6 +32,14 @@ def test_the_number_and_code_may_be_typed_loosely(client):
     assert response.status_code == 302
 
 
+def test_minus_signs_and_a_zero_width_space_copied_with_both_values_are_forgiven(client):
+    applicant = Applicant(client)
+    number, code, _ = applicant.file_ok()
+    copied_number = number.replace("-", "\u2212") + "\u200b"
+    copied_code = code.replace("-", "\u2212") + "\u200b"
+    assert applicant.track(copied_number, copied_code).status_code == 302
+
+
 @pytest.mark.parametrize("wrong", ["wrong code", "unknown number"])
 def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(client, wrong):
     applicant = Applicant(client, "ru")
