@@ -12,11 +12,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from complaints import directory, services
+from complaints.domain.numbering import InvalidRegistrationNumber, parse_registration_number
 from complaints.domain.workflow import Action, Role, State, TransitionNotAllowed, allowed_actions
 from complaints.mail import schedule_delivery
 from complaints.models import Complaint, SurveyResponse
 from complaints.public import blueprint
-from complaints.public.forms import SurveyForm, TrackForm, WithdrawForm
+from complaints.public.forms import SurveyForm, TrackForm, WithdrawForm, clean_line
 from complaints.web import (
     complaint_due_status,
     legal_basis,
@@ -35,7 +36,17 @@ TRACKING_LIMIT_PER_NUMBER = "5/minute;30/day"
 
 
 def _number_key() -> str:
-    return "track:" + (request.form.get("registration_number") or "").strip().upper()[:40]
+    """The per-number bucket: the number as the lookup reads it, whichever way it was spelled.
+
+    Keyed on the raw text, every spelling the form accepts (a NUL added, another kind of dash)
+    would bring its own allowance of guesses at the same complaint's code.
+    """
+    typed = clean_line(request.form.get("registration_number")) or ""
+    try:
+        return "track:" + str(parse_registration_number(typed))
+    except InvalidRegistrationNumber:
+        # Not a number, so no complaint to protect; the cut keeps the keys small.
+        return "track:" + typed.upper()[:40]
 
 
 def _grant(number: str) -> None:
