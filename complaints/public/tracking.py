@@ -137,7 +137,7 @@ def withdraw(number: str):
         services.withdraw(
             db.session,
             complaint.id,
-            version=int(form.version.data or 0),
+            version=int(form.version.data),
             reason=form.reason.data,
             now=services.utcnow(),
             messages=messages,

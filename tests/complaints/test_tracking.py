@@ -127,3 +127,21 @@ def test_a_stale_withdrawal_is_refused_with_a_message(app, client):
     assert "Пока вы читали, жалоба изменилась" in text_of(client.get(location))
     with app.app_context():
         assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
+
+
+@pytest.mark.parametrize("version", ["abc", "1.5", "", "²", "9" * 30])
+def test_a_damaged_version_in_the_withdrawal_form_is_refused_and_changes_nothing(
+    app, client, version
+):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    response = client.post(
+        f"/ru/complaints/track/{number}/withdraw/",
+        data={**tokens, "version": version, "confirm": "y"},
+    )
+    assert response.status_code == 400
+    assert "Срок действия формы истёк. Обновите страницу и отправьте её снова." in text_of(response)
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
