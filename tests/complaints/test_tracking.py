@@ -145,3 +145,21 @@ def test_a_damaged_version_in_the_withdrawal_form_is_refused_and_changes_nothing
     assert "Срок действия формы истёк. Обновите страницу и отправьте её снова." in text_of(response)
     with app.app_context():
         assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
+
+
+def test_withdrawing_twice_says_the_complaint_can_no_longer_be_withdrawn(app, client):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    url = f"/ru/complaints/track/{number}/withdraw/"
+    assert client.post(url, data={**tokens, "confirm": "y"}).status_code == 302
+    client.get(location)  # the first answer's message is read
+    double_click = client.post(url, data={**tokens, "confirm": "y"})
+    assert double_click.status_code == 302
+    text = text_of(client.get(location))
+    assert "Эту жалобу больше нельзя отозвать." in text
+    assert "Пока вы читали, жалоба изменилась" not in text
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        assert [e.action for e in complaint.events] == ["filed", "withdraw"]
