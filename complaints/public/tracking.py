@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import time
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from complaints import directory, services
@@ -109,7 +119,7 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
     forwarded_to = (
         db.session.get(Complaint, complaint.forwarded_to_id) if complaint.forwarded_to_id else None
     )
-    return render_template(
+    page = render_template(
         "complaints/tracked.html",
         complaint=complaint,
         state_label=state_label(complaint.status, lang),
@@ -124,7 +134,12 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
         if can_withdraw
         else None,
         survey_form=(survey_form or SurveyForm()) if survey_open else None,
-    ), status
+    )
+    response = make_response(page, status)
+    # The page shows the applicant's name, the answer and the history, and is reached with
+    # the access code: never keep it in a cache (a shared computer's, a proxy's).
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.post("/track/<number>/withdraw/")

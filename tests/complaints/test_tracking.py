@@ -163,3 +163,16 @@ def test_withdrawing_twice_says_the_complaint_can_no_longer_be_withdrawn(app, cl
     with app.app_context():
         complaint = db.session.execute(db.select(Complaint)).scalar_one()
         assert [e.action for e in complaint.events] == ["filed", "withdraw"]
+
+
+def test_the_status_page_is_never_cached_even_when_a_form_on_it_is_refused(client):
+    applicant = Applicant(client, "kk")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    page_ = client.get(location)
+    assert page_.status_code == 200
+    assert page_.headers["Cache-Control"] == "no-store"
+    tokens = hidden_fields(page_.get_data(as_text=True))
+    refused = client.post(f"/kk/complaints/track/{number}/withdraw/", data=tokens)
+    assert refused.status_code == 400
+    assert refused.headers["Cache-Control"] == "no-store"
