@@ -545,9 +545,13 @@ def withdraw(
 ) -> Complaint:
     """The applicant takes the complaint back while it is still open."""
     with write_transaction(session):
-        complaint = _load_for_update(session, complaint_id, version)
+        complaint = _lock(session, complaint_id)
         state = State(complaint.status)
+        # The state before the version: a second click finds the complaint withdrawn already,
+        # and "can no longer be withdrawn" tells the applicant why; "it changed" would not.
         target = next_state(state, Action.WITHDRAW, Role.APPLICANT)
+        if complaint.version != version:
+            raise StaleComplaint()
         complaint.status = target.value
         complaint.closed_at = now
         complaint.updated_at = now
@@ -586,14 +590,20 @@ def answer_survey(
     return response
 
 
-def _load_for_update(session: Session, complaint_id: int, version: int) -> Complaint:
-    """The complaint as the actor saw it, or StaleComplaint if it changed since."""
+def _lock(session: Session, complaint_id: int) -> Complaint:
+    """The complaint, its row locked until the transaction ends (PostgreSQL)."""
     statement = select(Complaint).where(Complaint.id == complaint_id)
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update()
     complaint = session.execute(statement).scalar_one_or_none()
     if complaint is None:
         raise ComplaintError("not_found")
+    return complaint
+
+
+def _load_for_update(session: Session, complaint_id: int, version: int) -> Complaint:
+    """The complaint as the actor saw it, or StaleComplaint if it changed since."""
+    complaint = _lock(session, complaint_id)
     if complaint.version != version:
         raise StaleComplaint()
     return complaint
@@ -945,6 +955,13 @@ def set_password(session: Session, staff_id: int, password_hash: str) -> StaffUs
         staff.password_hash = password_hash
         staff.session_version += 1
     return staff
+
+
+def end_sessions(session: Session, staff_id: int) -> None:
+    """Signing out ends every session of the account: the version its cookies carry moves on."""
+    with write_transaction(session):
+        staff = session.get(StaffUser, staff_id)
+        staff.session_version += 1
 
 
 def record_login(session: Session, staff_id: int, now: datetime, new_hash: str | None) -> None:

@@ -14,11 +14,15 @@ import re
 import secrets
 from typing import Final
 
+from complaints.domain.numbering import DASHES, INVISIBLES
+
 ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH: Final = 10  # 10 symbols × 5 bits = 50 bits
 GROUP_SIZE: Final = 4
 _CONFUSABLES: Final = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014]+")
+# Between the groups, or copied along with the code: spaces, and the dashes and invisible
+# characters the registration number forgives, so the two fields accept the same.
+_SEPARATORS = re.compile(f"[\\s\\-{DASHES}{INVISIBLES}]+")
 _CODE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}", re.ASCII)
 
 

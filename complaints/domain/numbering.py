@@ -2,7 +2,8 @@
 
 The number is what an applicant reads off a receipt and types back into the tracking form,
 so parsing forgives what people and phones do to it (surrounding spaces, lower case, a dash
-turned into an en dash by autocorrect) and refuses everything else.
+turned into an en dash by autocorrect, an invisible character copied along) and refuses
+everything else.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ _CODE = re.compile(r"[A-Z]{2,6}", re.ASCII)
 _NUMBER = re.compile(r"([A-Z]{2,6})-([0-9]{4})-([0-9]{6})", re.ASCII)
 # Hyphen look-alikes that keyboards and autocorrect put where the applicant typed "-":
 # hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign.
-_DASHES: Final = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+DASHES: Final = "\u2010\u2011\u2012\u2013\u2014\u2212"
+# Characters that show nothing but come along when a value is copied from a web page, an
+# email or a messenger: zero-width space, non-joiner and joiner, word joiner, byte-order mark.
+INVISIBLES: Final = "\u200b\u200c\u200d\u2060\ufeff"
+_TYPED: Final = str.maketrans(dict.fromkeys(DASHES, "-") | dict.fromkeys(INVISIBLES))
 
 
 class InvalidRegistrationNumber(ValueError):
@@ -61,7 +66,7 @@ def parse_registration_number(text: str) -> RegistrationNumber:
     """Read a number typed by a person; raises `InvalidRegistrationNumber` if it is not one."""
     if not isinstance(text, str):
         raise InvalidRegistrationNumber(f"expected text, not {type(text).__name__}")
-    cleaned = text.strip().translate(_DASHES)
+    cleaned = text.translate(_TYPED).strip()
     # Upper-case only ASCII: str.upper() turns some other letters into Latin ones ("ﬁ" → "FI").
     match = _NUMBER.fullmatch(cleaned.upper()) if cleaned.isascii() else None
     if match is None:

@@ -280,6 +280,11 @@ class WithdrawForm(FlaskForm):
     )
     submit = SubmitField(_l("Withdraw the complaint"), widget=GovSubmitInput())
 
+    def validate_version(self, field) -> None:
+        # Hidden and filled in by the page: anything but its digits is a damaged or forged form.
+        if not re.fullmatch(r"[0-9]{1,9}", field.data or ""):
+            raise ValidationError(_l("The form has expired. Reload the page and send it again."))
+
 
 SURVEY_CHOICES = [
     SelectChoice("satisfied", _l("Satisfied")),

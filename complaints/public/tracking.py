@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import time
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from complaints import directory, services
+from complaints.domain.numbering import InvalidRegistrationNumber, parse_registration_number
 from complaints.domain.workflow import Action, Role, State, TransitionNotAllowed, allowed_actions
 from complaints.mail import schedule_delivery
 from complaints.models import Complaint, SurveyResponse
 from complaints.public import blueprint
-from complaints.public.forms import SurveyForm, TrackForm, WithdrawForm
+from complaints.public.forms import SurveyForm, TrackForm, WithdrawForm, clean_line
 from complaints.web import (
     complaint_due_status,
     legal_basis,
@@ -35,7 +46,17 @@ TRACKING_LIMIT_PER_NUMBER = "5/minute;30/day"
 
 
 def _number_key() -> str:
-    return "track:" + (request.form.get("registration_number") or "").strip().upper()[:40]
+    """The per-number bucket: the number as the lookup reads it, whichever way it was spelled.
+
+    Keyed on the raw text, every spelling the form accepts (a NUL added, another kind of dash)
+    would bring its own allowance of guesses at the same complaint's code.
+    """
+    typed = clean_line(request.form.get("registration_number")) or ""
+    try:
+        return "track:" + str(parse_registration_number(typed))
+    except InvalidRegistrationNumber:
+        # Not a number, so no complaint to protect; the cut keeps the keys small.
+        return "track:" + typed.upper()[:40]
 
 
 def _grant(number: str) -> None:
@@ -98,7 +119,7 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
     forwarded_to = (
         db.session.get(Complaint, complaint.forwarded_to_id) if complaint.forwarded_to_id else None
     )
-    return render_template(
+    page = render_template(
         "complaints/tracked.html",
         complaint=complaint,
         state_label=state_label(complaint.status, lang),
@@ -113,7 +134,12 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
         if can_withdraw
         else None,
         survey_form=(survey_form or SurveyForm()) if survey_open else None,
-    ), status
+    )
+    response = make_response(page, status)
+    # The page shows the applicant's name, the answer and the history, and is reached with
+    # the access code: never keep it in a cache (a shared computer's, a proxy's).
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.post("/track/<number>/withdraw/")
@@ -126,7 +152,7 @@ def withdraw(number: str):
         services.withdraw(
             db.session,
             complaint.id,
-            version=int(form.version.data or 0),
+            version=int(form.version.data),
             reason=form.reason.data,
             now=services.utcnow(),
             messages=messages,

@@ -10,6 +10,7 @@ from flask_login import login_user, logout_user
 
 from complaints import services
 from complaints.models import StaffUser
+from complaints.public.forms import clean_line
 from complaints.staff import blueprint
 from complaints.staff.auth import (
     SignedInStaff,
@@ -29,8 +30,23 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _account_email(text: str | None) -> str:
+    """The address as accounts are looked up by: the login form's cleaning, then lower case.
+
+    The per-email limit keys on it too, so every spelling the lookup reads as one address
+    (a control character added, another Unicode form) draws on one allowance of tries.
+    """
+    return (clean_line(text) or "").lower()
+
+
 def _email_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+    # Longer than the form accepts is refused anyway; the cut keeps the keys small.
+    return "login:" + _account_email(request.form.get("email"))[:254]
+
+
+def _account_key() -> str:
+    """Password-change tries count per account, whichever session or address they come from."""
+    return f"password:{current_staff().id}"
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -49,11 +65,13 @@ def _safe_next(target: str | None) -> str | None:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        staff = db.session.execute(
-            db.select(StaffUser).where(StaffUser.email == email)
+        found = db.session.execute(
+            db.select(StaffUser).where(StaffUser.email == _account_email(form.email.data))
         ).scalar_one_or_none()
-        if staff is not None and staff.active and check_password(staff, form.password.data):
+        staff = found if found is not None and found.active else None
+        # One verification whatever the account (a dummy hash when there is no usable one), so
+        # the time taken does not tell an unknown or disabled address from a real one.
+        if check_password(staff, form.password.data):
             new_hash = hash_password(form.password.data) if needs_rehash(staff) else None
             services.record_login(db.session, staff.id, services.utcnow(), new_hash)
             # A new session on sign-in: nothing from before (a planted cookie) carries over.
@@ -69,6 +87,9 @@ def login():
 @blueprint.post("/logout/")
 @staff_required()
 def logout():
+    # The cookie is only signed, not stored: clearing it here would leave any copy of it
+    # working. Moving the account's session version on refuses every copy, on every device.
+    services.end_sessions(db.session, current_staff().id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
@@ -77,6 +98,10 @@ def logout():
 
 @blueprint.route("/password/", methods=["GET", "POST"])
 @staff_required()
+# The same allowance as signing in: a session left open must not let anyone guess the
+# password behind it. Below staff_required, so only signed-in members' tries are counted.
+@limiter.limit("20/minute", methods=["POST"], deduct_when=_failed)
+@limiter.limit("5/15 minutes", methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():

@@ -1,7 +1,8 @@
 """Who the staff member is and what they may see: sessions, passwords, roles and scope.
 
 Flask-Login keeps the user id and a session version in the signed session cookie; changing a
-password bumps the version, which signs out every other session of that account.
+password, signing out or an admin's change to the account moves the version on, which ends
+every session of that account still carrying the old one.
 """
 
 from __future__ import annotations

@@ -36,6 +36,23 @@ def test_guessing_a_tracking_code_twenty_times_in_a_minute_is_stopped(limited_ap
     assert "Слишком много попыток" in text_of(blocked)
 
 
+def test_spelling_the_number_another_way_does_not_buy_more_guesses(limited_app):
+    client = limited_app.test_client()
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    spellings = [
+        number,
+        number + "\x00",
+        number.replace("-", "\u2013"),
+        number.lower().replace("-", "\u2212"),
+        "\x00".join(number),
+        f"  {number.replace('-', chr(0x2011))}\x7f",
+    ]
+    statuses = [applicant.track(spelling, "AAAA-AAAA-AA").status_code for spelling in spellings]
+    assert statuses == [400] * 5 + [429]
+    assert applicant.track(number, code).status_code == 429
+
+
 def test_guessing_many_numbers_from_one_address_is_stopped(limited_app):
     client = limited_app.test_client()
     applicant = Applicant(client, "kk")

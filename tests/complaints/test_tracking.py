@@ -32,6 +32,14 @@ def test_the_number_and_code_may_be_typed_loosely(client):
     assert response.status_code == 302
 
 
+def test_minus_signs_and_a_zero_width_space_copied_with_both_values_are_forgiven(client):
+    applicant = Applicant(client)
+    number, code, _ = applicant.file_ok()
+    copied_number = number.replace("-", "\u2212") + "\u200b"
+    copied_code = code.replace("-", "\u2212") + "\u200b"
+    assert applicant.track(copied_number, copied_code).status_code == 302
+
+
 @pytest.mark.parametrize("wrong", ["wrong code", "unknown number"])
 def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(client, wrong):
     applicant = Applicant(client, "ru")
@@ -119,3 +127,52 @@ def test_a_stale_withdrawal_is_refused_with_a_message(app, client):
     assert "Пока вы читали, жалоба изменилась" in text_of(client.get(location))
     with app.app_context():
         assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
+
+
+@pytest.mark.parametrize("version", ["abc", "1.5", "", "²", "9" * 30])
+def test_a_damaged_version_in_the_withdrawal_form_is_refused_and_changes_nothing(
+    app, client, version
+):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    response = client.post(
+        f"/ru/complaints/track/{number}/withdraw/",
+        data={**tokens, "version": version, "confirm": "y"},
+    )
+    assert response.status_code == 400
+    assert "Срок действия формы истёк. Обновите страницу и отправьте её снова." in text_of(response)
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
+
+
+def test_withdrawing_twice_says_the_complaint_can_no_longer_be_withdrawn(app, client):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    url = f"/ru/complaints/track/{number}/withdraw/"
+    assert client.post(url, data={**tokens, "confirm": "y"}).status_code == 302
+    client.get(location)  # the first answer's message is read
+    double_click = client.post(url, data={**tokens, "confirm": "y"})
+    assert double_click.status_code == 302
+    text = text_of(client.get(location))
+    assert "Эту жалобу больше нельзя отозвать." in text
+    assert "Пока вы читали, жалоба изменилась" not in text
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        assert [e.action for e in complaint.events] == ["filed", "withdraw"]
+
+
+def test_the_status_page_is_never_cached_even_when_a_form_on_it_is_refused(client):
+    applicant = Applicant(client, "kk")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    page_ = client.get(location)
+    assert page_.status_code == 200
+    assert page_.headers["Cache-Control"] == "no-store"
+    tokens = hidden_fields(page_.get_data(as_text=True))
+    refused = client.post(f"/kk/complaints/track/{number}/withdraw/", data=tokens)
+    assert refused.status_code == 400
+    assert refused.headers["Cache-Control"] == "no-store"

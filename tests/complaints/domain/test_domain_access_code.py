@@ -53,6 +53,31 @@ def test_case_spaces_and_dashes_do_not_matter(typed):
     assert normalise_access_code(typed) == "K7Q29XRM3B"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("K7Q2\u22129XRM\u22123B", id="minus signs"),
+        pytest.param("K7Q2\u20119XRM\u20123B", id="non-breaking hyphen and figure dash"),
+        pytest.param("K7Q2-9XRM-3B\u200b", id="trailing zero-width space"),
+        pytest.param("\ufeffK7Q2-9XRM-3B", id="leading byte-order mark"),
+        pytest.param("K7Q2\u200d9XRM\u20603B", id="zero-width joiner and word joiner"),
+    ],
+)
+def test_the_code_forgives_what_the_registration_number_forgives(typed):
+    assert normalise_access_code(typed) == "K7Q29XRM3B"
+
+
+def test_every_dash_and_invisible_character_the_number_forgives_the_code_forgives_too():
+    from complaints.domain.numbering import DASHES, INVISIBLES, parse_registration_number
+
+    for dash in DASHES:
+        assert str(parse_registration_number(f"TRZ{dash}2026{dash}000042")) == "TRZ-2026-000042"
+        assert normalise_access_code(f"K7Q2{dash}9XRM{dash}3B") == "K7Q29XRM3B"
+    for invisible in INVISIBLES:
+        assert str(parse_registration_number(f"TRZ-2026-000042{invisible}")) == "TRZ-2026-000042"
+        assert normalise_access_code(f"K7Q2-9XRM-3B{invisible}") == "K7Q29XRM3B"
+
+
 def test_letters_that_look_like_digits_are_read_as_digits():
     assert normalise_access_code("O1I0-LAAA-oi") == "0110" + "1AAA" + "01"
 

@@ -54,6 +54,8 @@ def test_formatting_then_parsing_gives_the_same_number(code, year, sequence):
         "TRZ—2026-000042",  # em dash
         "TRZ−2026‑000042",  # minus sign and non-breaking hyphen
         "\u00a0trz–2026–000042\u00a0",
+        "TRZ-2026-000042\u200b",  # a zero-width space copied from a web page
+        "\ufeffTRZ-2026\u200d-000042",  # a byte-order mark and a zero-width joiner
     ],
 )
 def test_parsing_forgives_spaces_case_and_typographic_dashes(typed):

@@ -60,17 +60,51 @@ def test_the_walk_covers_every_staff_route(app):
     } <= endpoints
 
 
-def test_every_staff_route_refuses_anonymous_visitors(app, taraz_world):
+def unguarded_staff_routes(app, values) -> list[str]:
+    """Every staff route and method an anonymous visitor is not sent to sign in from.
+
+    Each request carries a valid CSRF token: without one, every POST is refused with 400 before
+    its view runs, and an unprotected route would look refused too. With it, only the sign-in
+    requirement stands between the visitor and the view. The views' staff_required marker is
+    checked as well, so a route that refuses for another reason is still found.
+    """
     client = app.test_client()
+    token = hidden_fields(client.get("/kk/staff/login/").get_data(as_text=True))["csrf_token"]
+    found = []
     for rule in staff_rules(app):
         if rule.endpoint in PUBLIC_STAFF_ENDPOINTS:
             continue
-        url = fill(rule, taraz_world)
+        if not getattr(app.view_functions[rule.endpoint], "staff_route", False):
+            found.append(f"{rule.endpoint} is not wrapped in staff_required")
+        url = fill(rule, values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = client.open(url, method=method)
-            assert response.status_code in (302, 400), (method, url, response.status_code)
-            if response.status_code == 302:
-                assert response.headers["Location"].startswith("/kk/staff/login/"), (method, url)
+            response = client.open(url, method=method, headers={"X-CSRFToken": token})
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or not location.startswith("/kk/staff/login/"):
+                found.append(f"{method} {url} answered {response.status_code} {location}".strip())
+    return found
+
+
+def test_every_staff_route_refuses_anonymous_visitors(app, taraz_world):
+    assert unguarded_staff_routes(app, taraz_world) == []
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_the_walk_finds_a_staff_route_left_unprotected(app, taraz_world):
+    def open_door(**_):
+        return "anyone may post here"
+
+    # Added before the app serves its first request, as a forgotten decorator would leave it.
+    app.add_url_rule(
+        "/<lang:lang_code>/staff/open-door/",
+        endpoint="staff.open_door",
+        view_func=open_door,
+        methods=["POST"],
+    )
+    assert unguarded_staff_routes(app, taraz_world) == [
+        "staff.open_door is not wrapped in staff_required",
+        "POST /kk/staff/open-door/ answered 200",
+    ]
 
 
 def test_every_staff_route_refuses_staff_of_another_akimat(app, taraz_world):

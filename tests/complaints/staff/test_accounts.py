@@ -1,6 +1,7 @@
 """Signing in, throttling, passwords and the admin's staff page."""
 
 import pytest
+from argon2 import PasswordHasher
 from helpers import Staff, hidden_fields, make_staff, page, text_of
 
 from complaints.models import StaffUser
@@ -31,7 +32,39 @@ def test_a_wrong_password_gets_one_message_for_both_wrong_email_and_wrong_passwo
         assert "Электрондық пошта немесе құпиясөз дұрыс емес." in text_of(response)
 
 
-def test_repeated_wrong_logins_are_throttled(app):
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        pytest.param("nobody@example.kz", "correct horse battery", id="unknown address"),
+        # The right password of a disabled account: refused, and at the same cost.
+        pytest.param(
+            "executor.taraz-city-akimat@example.kz", "correct horse battery", id="disabled"
+        ),
+        pytest.param("head.taraz-city-akimat@example.kz", "not the right one", id="wrong password"),
+    ],
+)
+def test_every_failed_sign_in_verifies_exactly_one_password_hash(app, monkeypatch, email, password):
+    """The same argon2 work for every address, so the time taken does not reveal accounts."""
+    make_staff(app, "head")
+    disabled = make_staff(app, "executor")
+    with app.app_context():
+        db.session.get(StaffUser, disabled).active = False
+        db.session.commit()
+    verified = []
+    verify = PasswordHasher.verify
+
+    def counting_verify(self, hash_, password):
+        verified.append(hash_)
+        return verify(self, hash_, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    assert Staff(app, email, password=password).login().status_code == 400
+    assert len(verified) == 1
+
+
+@pytest.fixture
+def limited(app):
+    """The same app and database with rate limits on, as in production."""
     limited = create_app(
         {
             key: app.config[key]
@@ -43,6 +76,12 @@ def test_repeated_wrong_logins_are_throttled(app):
             "ARGON2_PROFILE": app.config["ARGON2_PROFILE"],
         }
     )
+    yield limited
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_repeated_wrong_logins_are_throttled(limited):
     make_staff(limited, "head")
     member = Staff(limited, "head.taraz-city-akimat@example.kz")
     statuses = [member.login(password=f"wrong password {n}").status_code for n in range(6)]
@@ -50,8 +89,24 @@ def test_repeated_wrong_logins_are_throttled(app):
     blocked = member.login()  # even the right password waits until the window passes
     assert blocked.status_code == 429
     assert "Әрекеттер тым көп" in text_of(blocked)
-    with limited.app_context():
-        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param("head.taraz-city-akimat@example.kz\x01", id="control character"),
+        pytest.param("head.taraz-city-akimat@example.kz\x00\x7f", id="NUL and DEL"),
+        pytest.param("HEAD.taraz-city-akimat@example.KZ", id="upper case"),
+        pytest.param("  head.taraz-city-akimat@example.kz\t", id="spaces"),
+    ],
+)
+def test_another_spelling_of_the_address_does_not_buy_more_tries(limited, spelling):
+    make_staff(limited, "head")
+    member = Staff(limited, "head.taraz-city-akimat@example.kz")
+    assert [member.login(password=f"wrong password {n}").status_code for n in range(5)] == [400] * 5
+    respelled = Staff(limited, spelling)
+    assert respelled.login(password="another wrong one").status_code == 429
+    assert respelled.login().status_code == 429
 
 
 def test_a_disabled_account_cannot_sign_in_and_its_session_ends(app, team):
@@ -83,6 +138,61 @@ def test_changing_the_password_signs_out_every_other_session(app, team):
     assert first.get("/").status_code == 200
     assert second.get("/").status_code == 302
     assert Staff(app, first.email, password="a brand new passphrase").login().status_code == 302
+
+
+def sign_out(member):
+    token = hidden_fields(member.get("/").get_data(as_text=True))["csrf_token"]
+    response = member.client.post(f"/{member.lang}/staff/logout/", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/{member.lang}/staff/login/"
+
+
+def test_a_copy_of_the_session_cookie_stops_working_when_its_owner_signs_out(app, team):
+    member = team["head"]
+    copy = app.test_client()
+    copy.set_cookie("session", member.client.get_cookie("session").value)
+    assert copy.get("/kk/staff/").status_code == 200
+    sign_out(member)
+    refused = copy.get("/kk/staff/")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].startswith("/kk/staff/login/")
+
+
+def test_signing_out_on_one_device_signs_out_the_others_and_signing_in_again_works(app, team):
+    first = team["head"]
+    second = Staff(app, first.email)
+    assert second.login().status_code == 302
+    sign_out(first)
+    assert second.get("/").status_code == 302
+    assert first.login().status_code == 302
+    assert first.get("/").status_code == 200
+
+
+def test_guessing_the_current_password_is_throttled_per_account_like_signing_in(limited):
+    make_staff(limited, "head")
+    sessions = [Staff(limited, "head.taraz-city-akimat@example.kz") for _ in range(2)]
+    for member in sessions:
+        assert member.login().status_code == 302
+
+    def change_password(member, current_password):
+        tokens = hidden_fields(member.get("/password/").get_data(as_text=True))
+        return member.client.post(
+            "/kk/staff/password/",
+            data={
+                **tokens,
+                "current_password": current_password,
+                "new_password": "a brand new passphrase",
+            },
+        )
+
+    first, second = sessions
+    statuses = [change_password(first, f"guess number {n}").status_code for n in range(6)]
+    assert statuses == [400] * 5 + [429]
+    # Another session of the same account shares the allowance; the right password waits too.
+    blocked = change_password(second, second.password)
+    assert blocked.status_code == 429
+    assert "Әрекеттер тым көп" in text_of(blocked)
+    assert Staff(limited, second.email).login().status_code == 302  # nothing changed
 
 
 def test_a_too_short_password_is_refused_and_nothing_changes(app, team):
