@@ -7,6 +7,7 @@ inside the prose. Only the wording differs.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -293,8 +294,13 @@ def problems_in(content: Content) -> list[Problem]:
     return problems
 
 
-def main(root: Path = DEFAULT_CONTENT_ROOT) -> int:
-    """Print every problem, one per line; the exit status says whether there were any."""
+def main(root: Path | None = None) -> int:
+    """Print every problem, one per line; the exit status says whether there were any.
+
+    The content checked is `GUIDE_CONTENT_ROOT`'s when it is set, as for `flask guide check`.
+    """
+    if root is None:
+        root = Path(os.environ.get("GUIDE_CONTENT_ROOT") or DEFAULT_CONTENT_ROOT)
     problems = check_content(root)
     for problem in problems:
         print(problem)

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from guide.checks import check_content, numbers_in
+from guide.checks import check_content, main, numbers_in
 
 SERVICE = "services/test-housing-registration-2008.yaml"
 BODIES = "bodies/test-district.yaml"
@@ -157,3 +157,9 @@ def test_guide_check_reports_broken_yaml_in_one_line_without_a_traceback(fixture
     assert result.exit_code == 1
     assert "broken YAML" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_check_without_flask_reads_the_configured_content_root(content_copy, monkeypatch):
+    edit(content_copy, f"ru/{BODIES}", '"8-72633-21217"', '"8-72633-21299"')
+    monkeypatch.setenv("GUIDE_CONTENT_ROOT", str(content_copy))
+    assert main() == 1
