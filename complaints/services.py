@@ -746,11 +746,14 @@ def _assign(session, complaint, *, actor, data, **_):
 
 
 def _draft_answer(session, complaint, *, data, **_):
+    """The draft replaces `complaint.answer`, so its text is also kept in its own (internal)
+    event: a draft the head sends back stays in the history after the next one."""
     if not (data.answer or "").strip():
         raise InvalidActionDetails(Action.DRAFT_ANSWER, "answer", "the answer text is required")
     complaint.outcome = Outcome(data.outcome).value
     complaint.answer = data.answer.strip()
-    return {"outcome": complaint.outcome}, (data.note or "").strip() or None, False
+    details = {"outcome": complaint.outcome, "answer": complaint.answer}
+    return details, (data.note or "").strip() or None, False
 
 
 def _return_draft(session, complaint, *, data, **_):
