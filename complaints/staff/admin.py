@@ -20,12 +20,10 @@ from qyzmet.i18n import current_language
 
 
 def _managed_akimat() -> str:
-    """The akimat whose staff this admin manages (a system admin picks one in the URL)."""
-    staff = current_staff()
-    if staff.akimat_id:
-        return staff.akimat_id
-    akimat_id = request.args.get("akimat") or request.form.get("akimat") or ""
-    if akimat_id not in g.staff_scope:
+    """The akimat whose staff this admin manages (a system admin picks one in the URL);
+    404 if a system admin's request names none they may manage."""
+    akimat_id = _requested_akimat()
+    if akimat_id is None:
         abort(404)
     return akimat_id
 
@@ -44,7 +42,8 @@ def _staff_page(akimat_id: str | None = None):
 
 
 def _requested_akimat() -> str | None:
-    """The akimat the request names, if it is one this admin may manage; never aborts."""
+    """The admin's own akimat, or for a system admin the one the request names, if it is in
+    their scope; None otherwise."""
     staff = current_staff()
     if staff.akimat_id:
         return staff.akimat_id
