@@ -129,8 +129,9 @@ def test_a_forged_service_or_office_is_refused(app, client, tmp_path):
 def test_replies_by_email_need_an_email_and_by_post_need_an_address(app, client, tmp_path):
     applicant = Applicant(client, "ru")
     by_email = applicant.file(email="")
-    assert "Укажите адрес электронной почты, чтобы получить ответ по почте" in error_messages(
-        by_email
+    assert (
+        "Укажите адрес электронной почты, чтобы получить ответ по электронной почте"
+        in error_messages(by_email)
     )
     by_post = applicant.file(reply_channel="post", address="")
     assert "Укажите почтовый адрес, чтобы получить ответ по почте" in error_messages(by_post)
