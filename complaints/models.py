@@ -93,7 +93,7 @@ class Complaint(db.Model):
     language: Mapped[str] = mapped_column(String(2))
 
     applicant_name: Mapped[str] = mapped_column(String(200))
-    # Lower-cased copy for the staff search; kept in step by the services layer.
+    # Case-folded copy for the staff search; kept in step by the services layer.
     applicant_name_folded: Mapped[str] = mapped_column(String(200))
     applicant_iin: Mapped[str | None] = mapped_column(String(12))
     applicant_phone: Mapped[str | None] = mapped_column(String(16))
@@ -102,6 +102,9 @@ class Complaint(db.Model):
     reply_channel: Mapped[str] = mapped_column(String(8))
 
     subject: Mapped[str] = mapped_column(String(200))
+    # Case-folded copy for the staff search, as applicant_name_folded: SQLite's lower() knows
+    # only ASCII, PostgreSQL's depends on the database's locale.
+    subject_folded: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
 
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -264,6 +264,23 @@ def _remove_files(upload_root: Path, names: Sequence[str]) -> None:
         (upload_root / name).unlink(missing_ok=True)
 
 
+# The folded copies' column length (both are as long as the text they copy).
+FOLDED_LENGTH = min(
+    Complaint.__table__.c[name].type.length for name in ("applicant_name_folded", "subject_folded")
+)
+
+
+def folded(text: str) -> str:
+    """The case-folded copy the staff search matches, cut to its column's length (200).
+
+    casefold() can lengthen text ("ß" -> "ss", "ﬁ" -> "fi"), and PostgreSQL refuses a value
+    longer than the column. Cutting is safe for search: Kazakh and Russian letters fold one
+    to one, so only a 200-character text with such letters loses a few folded characters at
+    its very end, and it is still found by everything before them; the original is kept whole.
+    """
+    return text.casefold()[:FOLDED_LENGTH]
+
+
 def _event(complaint: Complaint, now: datetime, action: str, **what: Any) -> ComplaintEvent:
     """Append an event to the complaint's history; `what` as `_event_values` takes it."""
     event = ComplaintEvent(**_event_values(now, action, **what))
@@ -393,13 +410,14 @@ def file_complaint(
         "channel": new.channel,
         "language": new.language,
         "applicant_name": applicant.name,
-        "applicant_name_folded": applicant.name.casefold(),
+        "applicant_name_folded": folded(applicant.name),
         "applicant_iin": applicant.iin,
         "applicant_phone": applicant.phone,
         "applicant_email": applicant.email,
         "applicant_address": applicant.address,
         "reply_channel": applicant.reply_channel,
         "subject": new.subject,
+        "subject_folded": folded(new.subject),
         "text": new.text,
         "received_at": received_at,
         "registered_on": registered_on,
@@ -738,11 +756,14 @@ def _assign(session, complaint, *, actor, data, **_):
 
 
 def _draft_answer(session, complaint, *, data, **_):
+    """The draft replaces `complaint.answer`, so its text is also kept in its own (internal)
+    event: a draft the head sends back stays in the history after the next one."""
     if not (data.answer or "").strip():
         raise InvalidActionDetails(Action.DRAFT_ANSWER, "answer", "the answer text is required")
     complaint.outcome = Outcome(data.outcome).value
     complaint.answer = data.answer.strip()
-    return {"outcome": complaint.outcome}, (data.note or "").strip() or None, False
+    details = {"outcome": complaint.outcome, "answer": complaint.answer}
+    return details, (data.note or "").strip() or None, False
 
 
 def _return_draft(session, complaint, *, data, **_):
@@ -801,6 +822,7 @@ def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_r
             applicant_address=complaint.applicant_address,
             reply_channel=complaint.reply_channel,
             subject=complaint.subject,
+            subject_folded=complaint.subject_folded,
             text=complaint.text,
             received_at=now,
             registered_on=registered_on,

@@ -1,4 +1,8 @@
-"""An akimat's administrator adds staff, changes their roles and disables accounts."""
+"""An akimat's administrator adds staff, changes their roles and disables accounts.
+
+A system administrator (no akimat of their own) first chooses the akimat; its id then travels
+as `akimat` in every link, form and redirect of these pages.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +20,47 @@ from qyzmet.i18n import current_language
 
 
 def _managed_akimat() -> str:
-    """The akimat whose staff this admin manages (a system admin picks one in the URL)."""
+    """The akimat whose staff this admin manages (a system admin picks one in the URL);
+    404 if a system admin's request names none they may manage."""
+    akimat_id = _requested_akimat()
+    if akimat_id is None:
+        abort(404)
+    return akimat_id
+
+
+def _akimat_arg(akimat_id: str) -> dict[str, str]:
+    """What the staff page's address needs to name the akimat: nothing for an akimat's own
+    admin (theirs is implied), `akimat` for a system admin."""
+    return {} if current_staff().akimat_id else {"akimat": akimat_id}
+
+
+def _staff_page(akimat_id: str | None = None):
+    """Back to the staff page of the akimat being managed (or the chooser, if none is)."""
+    if akimat_id is None:
+        return redirect(url_for(".admin_staff"))
+    return redirect(url_for(".admin_staff", **_akimat_arg(akimat_id)))
+
+
+def _requested_akimat() -> str | None:
+    """The admin's own akimat, or for a system admin the one the request names, if it is in
+    their scope; None otherwise."""
     staff = current_staff()
     if staff.akimat_id:
         return staff.akimat_id
     akimat_id = request.args.get("akimat") or request.form.get("akimat") or ""
-    if akimat_id not in g.staff_scope:
-        abort(404)
-    return akimat_id
+    return akimat_id if akimat_id in g.staff_scope else None
+
+
+def _render_chooser():
+    """A system admin's list of akimats, grouped by region, each leading to its staff."""
+    lang = current_language()
+    scope = set(g.staff_scope)
+    groups = [
+        (group.label, [choice for choice in group.choices if choice.value in scope])
+        for group in directory.akimat_groups(lang)
+    ]
+    groups = [(label, akimats) for label, akimats in groups if akimats]
+    return render_template("staff/admin_akimats.html", groups=groups)
 
 
 def _render(form: StaffAccountForm, status: int = 200):
@@ -50,6 +87,8 @@ def _render(form: StaffAccountForm, status: int = 200):
 @blueprint.get("/admin/staff/")
 @staff_required("admin")
 def admin_staff():
+    if not current_staff().akimat_id and not request.args.get("akimat"):
+        return _render_chooser()
     return _render(StaffAccountForm(formdata=None))
 
 
@@ -76,12 +115,7 @@ def admin_add_staff():
         form.email.errors = [_("An account with this email address already exists")]
         return _render(form, status=400)
     flash(_("%(name)s can now sign in.", name=form.full_name.data), "success")
-    return redirect(
-        url_for(
-            ".admin_staff",
-            **({"akimat": request.form["akimat"]} if "akimat" in request.form else {}),
-        )
-    )
+    return _staff_page(_managed_akimat())
 
 
 @blueprint.post("/admin/staff/<int:staff_id>/")
@@ -90,7 +124,7 @@ def admin_change_staff(staff_id: int):
     form = StaffChangeForm()
     if not form.validate_on_submit():
         flash(_("Choose one of the roles in the list."), "error")
-        return redirect(url_for(".admin_staff"))
+        return _staff_page(_requested_akimat())
     role = form.role.data or None
     active = {"1": True, "0": False}.get(form.active.data or "")
     try:
@@ -105,7 +139,7 @@ def admin_change_staff(staff_id: int):
     except services.AccountError as error:
         if error.reason == "not_yourself":
             flash(_("You cannot change your own account here."), "error")
-            return redirect(url_for(".admin_staff"))
+            return _staff_page(_requested_akimat())
         abort(404)
     flash(_("The account has been updated."), "success")
-    return redirect(url_for(".admin_staff"))
+    return _staff_page(_managed_akimat())

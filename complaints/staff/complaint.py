@@ -142,7 +142,7 @@ def _render(complaint: Complaint, failed: tuple[Action, object] | None = None, s
         service_title=directory.service_title(complaint.service_id, lang),
         office_name=directory.body_name(complaint.office_id, lang),
         channel=channel_label(complaint.channel),
-        entries=timeline(complaint, lang, public_only=False),
+        entries=_with_drafts(complaint, timeline(complaint, lang, public_only=False)),
         executor=db.session.get(StaffUser, complaint.executor_id)
         if complaint.executor_id
         else None,
@@ -150,6 +150,15 @@ def _render(complaint: Complaint, failed: tuple[Action, object] | None = None, s
         related=related,
         in_scope=lambda other: other is not None and other.akimat_id in g.staff_scope,
     ), status
+
+
+def _with_drafts(complaint: Complaint, entries: list) -> list[tuple[object, str | None]]:
+    """Each history entry with the answer text its event drafted, if any: drafts the head
+    sent back are shown to staff, not lost. (The staff timeline has an entry per event.)"""
+    return [
+        (entry, (event.details or {}).get("answer") if event.action == "draft_answer" else None)
+        for entry, event in zip(entries, complaint.events, strict=True)
+    ]
 
 
 @blueprint.get("/complaints/<int:complaint_id>/")

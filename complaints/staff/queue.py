@@ -47,6 +47,9 @@ ROW_COLUMNS = (
 )
 _OPEN_STATUSES = frozenset(state.value for state in OPEN_STATES)
 _NUMBER_LIKE = re.compile(r"^[A-Za-z]{2,6}[-–]?\d{0,4}[-–]?\d{0,6}$")
+# A staff id as a filter value: ASCII digits only ("²".isdigit() is True but int() refuses
+# it), and few enough for the 32-bit column (SQLite refuses an int past 64 bits).
+_STAFF_ID = re.compile(r"[0-9]{1,9}")
 
 
 def channel_labels() -> dict[str, str]:
@@ -135,7 +138,7 @@ def _apply(statement, form: QueueFilters, scope: list[str], *, with_status: bool
         statement = statement.where(Complaint.status == form.status.data)
     if form.executor.data == "none":
         statement = statement.where(Complaint.executor_id.is_(None))
-    elif (form.executor.data or "").isdigit():
+    elif _STAFF_ID.fullmatch(form.executor.data or ""):
         statement = statement.where(Complaint.executor_id == int(form.executor.data))
     if form.service.data:
         statement = statement.where(Complaint.service_id == form.service.data)
@@ -154,16 +157,25 @@ def _apply(statement, form: QueueFilters, scope: list[str], *, with_status: bool
             statement = statement.where(Complaint.due_on > soon_until)
     query = (form.q.data or "").strip()
     if query:
-        if _NUMBER_LIKE.match(query):
-            statement = statement.where(
-                Complaint.registration_number.like(query.upper().replace("–", "-") + "%")
-            )
-        else:
-            pattern = "%" + query.casefold().replace("%", "").replace("_", "") + "%"
-            statement = statement.where(
-                or_(Complaint.applicant_name_folded.like(pattern), Complaint.subject.like(pattern))
-            )
+        statement = statement.where(_search(query))
     return statement
+
+
+def _search(query: str):
+    """What `q` matches: a registration number by its start, or words in the folded name
+    and subject. A word of Latin letters alone ("TRZ", "Anna") may be either, so it is
+    looked for as both; with a digit in it, it is a number and only the number's index
+    is searched."""
+    pattern = "%" + query.casefold().replace("%", "").replace("_", "") + "%"
+    text = or_(
+        Complaint.applicant_name_folded.like(pattern), Complaint.subject_folded.like(pattern)
+    )
+    if not _NUMBER_LIKE.match(query):
+        return text
+    number = Complaint.registration_number.like(query.upper().replace("–", "-") + "%")
+    if any(character.isdigit() for character in query):
+        return number
+    return or_(number, text)
 
 
 @blueprint.get("/")

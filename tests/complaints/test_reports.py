@@ -77,6 +77,7 @@ def add_complaint(
         applicant_email="asan@example.kz",
         reply_channel="email",
         subject="Құжаттар қабылданбады",
+        subject_folded="құжаттар қабылданбады",
         text="Бөлім маманы өтінішті себепсіз қабылдамады.",
         received_at=received_at,
         registered_on=registered_on,

@@ -49,6 +49,7 @@ def add_complaint(
         applicant_email="saule@example.kz",
         reply_channel="email",
         subject=SUBJECT,
+        subject_folded=SUBJECT.casefold(),
         text="Тұрғын үй кезегіне қоюдан негізсіз бас тартылды.",
         received_at=received_at,
         registered_on=registered_on,

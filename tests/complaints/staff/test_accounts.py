@@ -277,6 +277,101 @@ def test_the_admin_page_is_for_admins_only(app, team):
         assert team[key].get("/admin/staff/").status_code == 404
 
 
+def submit(member, form, **fields):
+    """Post one of the page's own forms, with its hidden inputs, as a browser would."""
+    data = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+    return member.client.post(form["action"], data={**data, **fields})
+
+
+def staff_page_form(soup, staff_id: int, kind: str):
+    """The "Change the role" (kind "role") or "Disable"/"Enable" (kind "active") form."""
+    return next(
+        form
+        for form in soup.select("form")
+        if form["action"].endswith(f"/admin/staff/{staff_id}/")
+        and form.select_one(f"[name={kind}]") is not None
+    )
+
+
+def test_a_system_admin_chooses_the_akimat_then_manages_its_staff_through_the_pages(app, team):
+    make_staff(app, "admin", akimat_id=None, email="root@example.kz")
+    root = Staff(app, "root@example.kz")
+    root.login()
+
+    # The menu's "Staff" link leads to a list of akimats; one of them, to its staff.
+    menu = page(root.get("/")).select_one("#staff-navigation")
+    staff_link = next(a["href"] for a in menu.select("a") if "/admin/staff/" in a["href"])
+    chooser = page(root.client.get(staff_link))
+    assert "Қызметкерлерінің тіркелгілерін басқарғыңыз келетін әкімдікті таңдаңыз." in (
+        chooser.get_text()
+    )
+    akimat_link = next(
+        a["href"] for a in chooser.select("main a") if "akimat=taraz-city-akimat" in a["href"]
+    )
+    staff_page = page(root.client.get(akimat_link))
+    assert "Executor taraz-city-akimat" in staff_page.get_text()
+    back_to_taraz = "/kk/staff/admin/staff/?akimat=taraz-city-akimat"
+
+    # Every form on the page names the akimat, and every answer comes back to its page.
+    response = submit(root, staff_page_form(staff_page, team["registrar"].id, "role"), role="head")
+    assert response.status_code == 302
+    assert response.headers["Location"] == back_to_taraz
+    staff_page = page(root.client.get(back_to_taraz))
+    response = submit(root, staff_page_form(staff_page, team["executor"].id, "active"))
+    assert response.headers["Location"] == back_to_taraz
+    add_form = staff_page.select_one("form[action$='/admin/staff/']")
+    response = submit(
+        root,
+        add_form,
+        full_name="Жаңа Қызметкер",
+        email="new@example.kz",
+        role="executor",
+        language="kk",
+        password="a long enough password",
+    )
+    assert response.headers["Location"] == back_to_taraz
+    with app.app_context():
+        assert db.session.get(StaffUser, team["registrar"].id).role == "head"
+        assert db.session.get(StaffUser, team["executor"].id).active is False
+        added = db.session.execute(
+            db.select(StaffUser).where(StaffUser.email == "new@example.kz")
+        ).scalar_one()
+        assert added.akimat_id == "taraz-city-akimat"
+
+
+def test_a_system_admins_form_without_a_known_akimat_changes_nothing(app, team):
+    make_staff(app, "admin", akimat_id=None, email="root@example.kz")
+    root = Staff(app, "root@example.kz")
+    root.login()
+    token = page(root.get("/")).select_one("input[name=csrf_token]")["value"]
+    for akimat in ({}, {"akimat": "nowhere"}):
+        response = root.client.post(
+            f"/kk/staff/admin/staff/{team['executor'].id}/",
+            data={"csrf_token": token, "active": "0", **akimat},
+        )
+        assert response.status_code == 404
+    assert root.get("/admin/staff/?akimat=nowhere").status_code == 404
+    with app.app_context():
+        assert db.session.get(StaffUser, team["executor"].id).active is True
+
+
+def test_an_akimat_admin_sees_and_changes_only_their_own_akimats_staff(app, team):
+    admin = team["admin"]
+    # No chooser for them: the staff link opens their akimat, whatever the address names.
+    for path in ("/admin/staff/", "/admin/staff/?akimat=baizak-district-akimat"):
+        text = page(admin.get(path)).get_text()
+        assert "Executor taraz-city-akimat" in text
+        assert "Head baizak-district-akimat" not in text
+    token = page(admin.get("/admin/staff/")).select_one("input[name=csrf_token]")["value"]
+    response = admin.client.post(
+        f"/kk/staff/admin/staff/{team['outsider'].id}/",
+        data={"csrf_token": token, "active": "0", "akimat": "baizak-district-akimat"},
+    )
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(StaffUser, team["outsider"].id).active is True
+
+
 def test_staff_create_command_takes_the_password_from_the_environment(app, monkeypatch):
     monkeypatch.setenv("QYZMET_STAFF_PASSWORD", "a long enough password")
     result = app.test_cli_runner().invoke(

@@ -11,7 +11,7 @@ from helpers import page
 from complaints.domain.calendar import WorkingCalendar
 from complaints.domain.deadlines import due_status
 from complaints.models import StaffUser
-from complaints.staff.queue import complaint_links, row_due_status
+from complaints.staff.queue import _search, complaint_links, row_due_status
 from complaints.web import today_in_almaty
 from qyzmet.extensions import db
 
@@ -136,6 +136,38 @@ def test_a_search_by_registration_number_finds_it_however_it_is_typed(team, queu
     for typed in (number, number.lower(), number.replace("-", "–", 1), number[:-2]):
         assert queue["later"] in numbers_in(team["head"].get(f"/?q={typed}")), typed
     assert numbers_in(team["head"].get(f"/?q={number}")) == [number]
+
+
+def test_a_latin_word_finds_the_applicant_of_that_name_and_the_numbers_it_starts(app, team):
+    anna = number_of(
+        app, new_complaint(app, applicant_name="Anna Li", applicant_name_folded="anna li")
+    )
+    other = number_of(app, new_complaint(app))
+    head = team["head"]
+    for typed in ("Anna", "anna", "ANNA L"):
+        assert numbers_in(head.get(f"/?q={typed}")) == [anna], typed
+    # "TRZ" is a name-shaped word too, but still the start of every Taraz number.
+    assert sorted(numbers_in(head.get("/?q=TRZ"))) == sorted([anna, other])
+
+
+def test_a_search_with_a_digit_is_a_number_search_that_its_index_can_serve():
+    where = str(_search("TRZ-2026-0001").compile())
+    assert "registration_number" in where
+    assert "folded" not in where
+
+
+@pytest.mark.parametrize("typed", ["Документы", "документы", "ДОКУМЕНТЫ НЕ", "не приняли"])
+def test_a_search_by_subject_ignores_case_in_cyrillic_letters(app, team, typed):
+    documents = number_of(app, new_complaint(app))  # "Документы не приняли"
+    new_complaint(app, subject="Справку не выдали", subject_folded="справку не выдали")
+    assert numbers_in(team["head"].get(f"/?q={typed}")) == [documents]
+
+
+@pytest.mark.parametrize("executor", ["²", "١", "99999999999999999999", "-1", "1.0"])
+def test_an_executor_filter_that_is_not_a_staff_id_is_ignored_not_an_error(team, queue, executor):
+    response = team["head"].get(f"/?executor={executor}")
+    assert response.status_code == 200
+    assert len(numbers_in(response)) == 6
 
 
 def test_another_akimats_complaint_is_never_listed_or_found(team, queue):

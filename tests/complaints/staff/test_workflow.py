@@ -175,3 +175,40 @@ def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
         ).scalar_one()
     assert "Нужен ответ департамента." in mail.body
     assert mail.language == "ru"
+
+
+def test_a_draft_sent_back_stays_in_the_staff_history_and_never_reaches_the_applicant(app, team):
+    head, executor = team["head"], team["executor"]
+    applicant = Applicant(app.test_client(), "ru")
+    number, code, _ = applicant.file_ok()
+    with app.app_context():
+        complaint_id = db.session.execute(
+            db.select(Complaint.id).where(Complaint.registration_number == number)
+        ).scalar_one()
+    head.act(complaint_id, "assign", executor_id=str(executor.id))
+    executor.act(complaint_id, "start_review")
+    executor.act(complaint_id, "draft_answer", outcome="rejected", answer="FIRST DRAFT")
+    head.act(complaint_id, "return_draft", reason="too harsh")
+    executor.act(complaint_id, "draft_answer", outcome="satisfied", answer="SECOND DRAFT")
+
+    # Staff read every draft in the history, in the order they were written.
+    history = page(head.get(f"/complaints/{complaint_id}/")).select_one("ol.qz-timeline")
+    text = history.get_text(" ")
+    assert text.index("FIRST DRAFT") < text.index("too harsh") < text.index("SECOND DRAFT")
+    with app.app_context():
+        drafts = [
+            (event.details["answer"], event.public)
+            for event in db.session.get(Complaint, complaint_id).events
+            if event.action == "draft_answer"
+        ]
+    assert drafts == [("FIRST DRAFT", False), ("SECOND DRAFT", False)]
+
+    # The applicant sees no draft, and once the answer is approved, only that answer.
+    location = applicant.track(number, code).headers["Location"]
+    tracked = text_of(applicant.client.get(location))
+    assert "FIRST DRAFT" not in tracked
+    assert "SECOND DRAFT" not in tracked
+    head.act(complaint_id, "approve_answer")
+    tracked = text_of(applicant.client.get(location))
+    assert "SECOND DRAFT" in tracked
+    assert "FIRST DRAFT" not in tracked
