@@ -38,14 +38,45 @@ from complaints.domain.phone import InvalidPhone, normalise_phone
 
 MAX_TEXT = 10_000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Browsers send a textarea's line breaks as CRLF, but the character counter counts one
+# character per break: counting "\r" too would refuse a text the counter accepted.
+_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029]")
+# C0 and C1 controls and DEL; tabs and line feeds are kept (single-line fields fold them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Marks that show nothing on their own: a value made only of these and spaces is blank.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
+# Letters and symbols that draw nothing, used to pass a required field with an empty look.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _without_format_characters(value: str) -> str:
+    """Drop Unicode format characters (zero-width spaces and joiners, bidi overrides, BOM).
+
+    Kazakh and Russian text needs none of them; they only hide text or turn it around.
+    """
+    if value.isascii():
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+
+
+def _shows_something(value: str) -> bool:
+    return any(
+        ch not in _BLANK_LOOKING and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+        for ch in value
+    )
 
 
 def clean_text(value: str | None) -> str | None:
-    """Strip control characters and normalise Unicode; keep line breaks and everything else."""
+    """Normalise line breaks, strip controls and invisible characters, normalise Unicode.
+
+    A value with nothing visible left is empty, so a required field says "enter …" rather
+    than registering a blank name or text.
+    """
     if value is None:
         return None
-    return unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()
+    value = _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
+    value = unicodedata.normalize("NFC", _without_format_characters(value)).strip()
+    return value if _shows_something(value) else ""
 
 
 def clean_line(value: str | None) -> str | None:

@@ -129,8 +129,9 @@ def test_a_forged_service_or_office_is_refused(app, client, tmp_path):
 def test_replies_by_email_need_an_email_and_by_post_need_an_address(app, client, tmp_path):
     applicant = Applicant(client, "ru")
     by_email = applicant.file(email="")
-    assert "Укажите адрес электронной почты, чтобы получить ответ по почте" in error_messages(
-        by_email
+    assert (
+        "Укажите адрес электронной почты, чтобы получить ответ по электронной почте"
+        in error_messages(by_email)
     )
     by_post = applicant.file(reply_channel="post", address="")
     assert "Укажите почтовый адрес, чтобы получить ответ по почте" in error_messages(by_post)
@@ -244,3 +245,76 @@ def test_an_upload_larger_than_the_whole_request_limit_gets_a_clear_page(app, cl
     assert response.status_code == 413
     assert "Файлы слишком большие" in text_of(response)
     assert_nothing_stored(app, tmp_path)
+
+
+def stored_complaint(app) -> Complaint:
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        db.session.expunge(complaint)
+        return complaint
+
+
+def test_a_full_length_text_with_line_breaks_sent_as_crlf_is_accepted_and_stored_with_lf(
+    app, client
+):
+    """The character counter counts a line break as one character; browsers send two."""
+    lines = [f"Абзац {number:03d} " + "ж" * 80 for number in range(100)]
+    text = "\n".join(lines)
+    text += "x" * (10_000 - len(text))
+    assert len(text) == 10_000 and text.count("\n") == 99
+    address = "Тараз қ.\r\nАбай к-сі, 1\rпәтер 2"
+    Applicant(client, "kk").file_ok(text=text.replace("\n", "\r\n"), address=address)
+    complaint = stored_complaint(app)
+    assert complaint.text == text
+    assert complaint.applicant_address == "Тараз қ.\nАбай к-сі, 1\nпәтер 2"
+
+
+INVISIBLE = {
+    "zero-width space": "\u200b",
+    "joiners, word joiner and byte order mark": "\u200c\u200d\u2060\ufeff",
+    "right-to-left override": "\u202e",
+    "soft hyphen and spaces": " \u00ad \u00a0",
+    "Hangul filler": "\u3164",
+    "Hangul choseong filler": "\u115f",
+    "Braille blank": "\u2800",
+    "lone combining marks": "\u0301\u0301",
+    "control characters": "\x85\x9b\x07",
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("value", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_a_name_subject_or_text_with_nothing_visible_is_refused_as_empty(
+    app, client, tmp_path, value, lang
+):
+    response = Applicant(client, lang).file(subject=value, text=value, full_name=value)
+    assert response.status_code == 400
+    messages = error_messages(response)
+    for field in ("subject", "text", "full_name"):
+        assert REQUIRED[field][0 if lang == "kk" else 1] in messages
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_invisible_format_characters_are_removed_and_the_visible_text_kept(app, client):
+    Applicant(client, "ru").file_ok(
+        full_name="\u202eАсан\u200bов\ufeff Ерме\u0301к",
+        subject="Тема\u2060 жалобы\u200d",
+        text="\u202dТекст\u00ad жалобы\u2066.\u2069",
+    )
+    complaint = stored_complaint(app)
+    # The stress mark is a combining mark on a letter, which Russian text uses: it stays.
+    assert complaint.applicant_name == "Асанов Ерме\u0301к"
+    assert complaint.subject == "Тема жалобы"
+    assert complaint.text == "Текст жалобы."
+
+
+def test_c1_control_characters_are_removed_like_c0_and_tabs_in_a_line_become_spaces(app, client):
+    Applicant(client).file_ok(
+        text="a\x85b\x9bc\x80\x9f\tтаб",
+        subject="a\x9bb",
+        full_name="Асанов\tАсан\x90",
+    )
+    complaint = stored_complaint(app)
+    assert complaint.text == "abc\tтаб"
+    assert complaint.subject == "ab"
+    assert complaint.applicant_name == "Асанов Асан"
