@@ -223,7 +223,9 @@ class ComplaintForm(FlaskForm):
 
     def validate_iin(self, field) -> None:
         if field.data:
-            if not is_valid_iin(field.data):
+            from complaints.web import today_in_almaty
+
+            if not is_valid_iin(field.data, on=today_in_almaty()):
                 raise ValidationError(_l("Enter a valid IIN: 12 digits with a correct check digit"))
             field.data = normalise_iin(field.data)
 

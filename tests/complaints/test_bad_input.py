@@ -318,3 +318,20 @@ def test_c1_control_characters_are_removed_like_c0_and_tabs_in_a_line_become_spa
     assert complaint.text == "abc\tтаб"
     assert complaint.subject == "ab"
     assert complaint.applicant_name == "Асанов Асан"
+
+
+def test_an_iin_whose_birth_date_is_still_ahead_is_refused(app, client, tmp_path):
+    from complaints.domain.iin import iin_check_digit
+    from complaints.web import today_in_almaty
+
+    with app.app_context():
+        next_year = today_in_almaty().year + 1
+    # 31 December of next year, a boy born in the 2000s, the first serial with a check digit.
+    firsts = (f"{next_year % 100:02d}12315{serial:04d}" for serial in range(10))
+    first = next(first for first in firsts if iin_check_digit(first) is not None)
+    # 991231500125 codes 31.12.2099; both have a correct check digit.
+    for iin in ("991231500125", first + str(iin_check_digit(first))):
+        response = Applicant(client, "ru").file(iin=iin)
+        message = "Укажите правильный ИИН: 12 цифр с верной контрольной цифрой"
+        assert message in error_messages(response), iin
+    assert_nothing_stored(app, tmp_path)
