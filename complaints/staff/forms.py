@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -34,6 +36,8 @@ from complaints.domain.workflow import OUTCOME_LABELS, Outcome
 from complaints.public.forms import ComplaintForm, GroupedSelectField, clean_line, clean_text
 from complaints.staff.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, STAFF_ROLES
 from qyzmet.forms import DateInputField
+
+_VERSION = re.compile(r"[0-9]{1,9}")
 
 ROLE_LABELS = {
     "registrar": _l("Registrar"),
@@ -95,7 +99,9 @@ class VersionedForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
 
     def validate_version(self, field) -> None:
-        if not (field.data or "").isdigit():
+        # ASCII digits, few enough for the database's integer: str.isdigit() also takes "²",
+        # which int() then refuses, and twenty digits overflow the column on PostgreSQL.
+        if not _VERSION.fullmatch(field.data or ""):
             raise ValidationError(_l("The page is out of date. Reload it and try again."))
 
 
