@@ -6,6 +6,7 @@ import re
 import secrets
 import unicodedata
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -29,7 +30,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from complaints.domain.access_code import InvalidAccessCode, normalise_access_code
 from complaints.domain.iin import is_valid_iin, normalise_iin
@@ -82,6 +83,26 @@ def clean_text(value: str | None) -> str | None:
 def clean_line(value: str | None) -> str | None:
     value = clean_text(value)
     return re.sub(r"\s+", " ", value) if value else value
+
+
+def sendable_email(form, field) -> None:
+    """An address the mail code can send to, stored with its domain in ASCII (IDNA).
+
+    A Cyrillic domain (мысал.қаз) is written as its xn-- form, which every mail server
+    takes. A non-Latin name before the @ needs SMTPUTF8, which many servers lack, so the
+    applicant is asked for another address rather than never getting the answer.
+    """
+    if field.errors:
+        return
+    try:
+        checked = validate_email(field.data or "", check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_l("Enter an email address like name@example.kz")) from None
+    if checked.ascii_email is None:
+        raise ValidationError(
+            _l("Use Latin letters before the @ in the email address, for example name@example.kz")
+        )
+    field.data = checked.ascii_email
 
 
 class GroupedSelectField(SelectField):
@@ -175,10 +196,7 @@ class ComplaintForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=254, message=_l("Enter an email address like name@example.kz")),
-            Email(
-                message=_l("Enter an email address like name@example.kz"),
-                check_deliverability=False,
-            ),
+            sendable_email,
         ],
         widget=GovTextInput(),
     )

@@ -335,3 +335,33 @@ def test_an_iin_whose_birth_date_is_still_ahead_is_refused(app, client, tmp_path
         message = "Укажите правильный ИИН: 12 цифр с верной контрольной цифрой"
         assert message in error_messages(response), iin
     assert_nothing_stored(app, tmp_path)
+
+
+def test_an_email_with_a_cyrillic_domain_is_stored_with_the_domain_in_ascii(app, client):
+    Applicant(client, "kk").file_ok(email="user@мысал.қаз")
+    assert stored_complaint(app).applicant_email == "user@xn--80awbu3c.xn--80ao21a"
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "kk",
+            "Электрондық пошта мекенжайында @ белгісіне дейін латын әріптерін қолданыңыз, "
+            "мысалы name@example.kz",
+        ),
+        (
+            "ru",
+            "Используйте латинские буквы до знака @ в адресе электронной почты, "
+            "например name@example.kz",
+        ),
+    ],
+    ids=["kk", "ru"],
+)
+def test_an_email_with_cyrillic_letters_before_the_at_is_refused_with_a_clear_message(
+    app, client, tmp_path, lang, message
+):
+    response = Applicant(client, lang).file(email="асан@example.kz")
+    assert response.status_code == 400
+    assert message in error_messages(response)
+    assert_nothing_stored(app, tmp_path)

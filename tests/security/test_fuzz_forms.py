@@ -185,6 +185,7 @@ def test_random_filings_never_fail_and_are_stored_whole_or_not_at_all(
             assert not CONTROL.search(text)
             assert not has_format_characters(text)
             assert shows_something(text)
+        assert (complaint.applicant_email or "").isascii()
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
