@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -182,6 +183,20 @@ class ReasonForm(VersionedForm):
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
 
 
+def _today() -> date:
+    """Today in Kazakhstan, from the same clock the actions are dated by."""
+    from complaints.web import today_in_almaty
+
+    return today_in_almaty()
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 class ExtendForm(VersionedForm):
     new_due_on = DateInputField(
         _l("New due date"),
@@ -199,6 +214,19 @@ class ExtendForm(VersionedForm):
         widget=GovTextArea(),
     )
     submit = SubmitField(_l("Extend the deadline"), widget=GovSubmitInput())
+
+    def validate_new_due_on(self, field) -> None:
+        """From today to a year ahead. The applicant is told this date, so a slip (2999 for
+        2026) must not reach them; the rules table sets no longest extension, hence a year.
+        That it is later than the current due date is the workflow's rule, checked when the
+        action is taken."""
+        if field.data is None:
+            return
+        today = _today()
+        if field.data < today:
+            raise ValidationError(_l("The new due date cannot be in the past"))
+        if field.data > _years_after(today, 1):
+            raise ValidationError(_l("The new due date cannot be more than a year from today"))
 
 
 class ForwardForm(VersionedForm):
@@ -269,6 +297,22 @@ class RegisterForm(ComplaintForm):
         widget=GovCheckboxInput(),
     )
     submit = SubmitField(_l("Register the complaint"), widget=GovSubmitInput())
+
+    def validate_received_on(self, field) -> None:
+        """Not in the future, and not more than a year back.
+
+        A complaint is registered when it arrives (on the next working day at the latest), so
+        a date far back is a slip (2000 for 2026) that would put it in an old year's numbering
+        and make it overdue at once. A year still leaves room to enter a backlog with its true
+        dates; the time of day is checked by the view.
+        """
+        if field.data is None:
+            return
+        today = _today()
+        if field.data > today:
+            raise ValidationError(_l("The date it was received cannot be in the future"))
+        if field.data < _years_after(today, -1):
+            raise ValidationError(_l("The date it was received cannot be more than a year ago"))
 
 
 class StaffAccountForm(FlaskForm):

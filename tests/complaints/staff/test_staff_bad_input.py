@@ -1,5 +1,6 @@
 """Crafted or mistyped back-office input gets a clear message, changes nothing, never a 500."""
 
+from datetime import timedelta
 
 import pytest
 from backoffice import load, new_complaint
@@ -91,6 +92,60 @@ def test_a_year_in_anything_but_four_ascii_digits_is_refused(app, team, year):
     assert response.status_code == 400
     assert REAL_DATE in text_of(response)
     assert complaints_in(app) == 0
+
+
+def test_an_extension_more_than_a_year_ahead_is_refused(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    due = load(app, complaint_id).due_on
+    for day in (today(app).replace(year=2999, month=12, day=31), today(app) + timedelta(days=367)):
+        response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+        assert response.status_code == 400
+        assert "Жаңа мерзім бүгіннен бастап бір жылдан аспауы керек" in text_of(response)
+    assert load(app, complaint_id).due_on == due
+    assert len(events_of(app, complaint_id)) == 1
+
+
+def test_an_extension_of_an_overdue_complaint_to_a_date_already_past_is_refused(app, team):
+    overdue = today(app) - timedelta(days=10)
+    complaint_id = new_complaint(
+        app, status="in_review", executor_id=team["executor"].id, due_on=overdue
+    )
+    day = today(app) - timedelta(days=1)
+    response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+    assert response.status_code == 400
+    assert "Жаңа мерзім өткен күн болмауы керек" in text_of(response)
+    assert load(app, complaint_id).due_on == overdue
+
+
+def test_an_extension_to_a_date_within_a_year_is_taken(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    day = today(app) + timedelta(days=300)
+    response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+    assert response.status_code == 302
+    assert load(app, complaint_id).due_on == day
+
+
+def test_a_paper_complaint_received_more_than_a_year_ago_is_refused(app, team):
+    for day in (today(app).replace(year=2000, month=1, day=1), today(app) - timedelta(days=367)):
+        response = register(team["registrar"], **date_fields("received_on", day))
+        assert response.status_code == 400
+        assert "Түскен күні бір жылдан бұрын болмауы керек" in text_of(response)
+    assert complaints_in(app) == 0
+
+
+def test_a_paper_complaint_received_tomorrow_is_refused(app, team):
+    day = today(app) + timedelta(days=1)
+    response = register(team["registrar"], **date_fields("received_on", day))
+    assert response.status_code == 400
+    assert "Түскен күні болашақта болмауы керек" in text_of(response)
+    assert complaints_in(app) == 0
+
+
+def test_a_paper_complaint_received_some_months_ago_is_registered(app, team):
+    day = today(app) - timedelta(days=200)
+    response = register(team["registrar"], **date_fields("received_on", day))
+    assert response.status_code == 200, text_of(response)[:500]
+    assert complaints_in(app) == 1
 
 
 def test_a_staff_note_sent_with_crlf_line_breaks_is_stored_with_lf(app, team):
