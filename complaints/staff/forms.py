@@ -462,6 +462,16 @@ class PlainTextInput(GovTextInput):
         ).format(id=kwargs.get("id", field.id), name=field.name, value=field._value())
 
 
+def _executor_choice(value: str | None) -> str | None:
+    """ "none" or a staff id in ASCII digits; anything else filters nothing.
+
+    The queue turns an id into an int, and "²" passes str.isdigit() but not int().
+    """
+    if value == "none" or (value and _VERSION.fullmatch(value)):
+        return value
+    return None
+
+
 class QueueFilters(FlaskForm):
     """The queue's filters travel in the query string; no CSRF on a GET."""
 
@@ -469,7 +479,12 @@ class QueueFilters(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), validators=[Optional()], widget=PlainSelect())
-    executor = SelectField(_l("Executor"), validators=[Optional()], widget=PlainSelect())
+    executor = SelectField(
+        _l("Executor"),
+        filters=[_executor_choice],
+        validators=[Optional()],
+        widget=PlainSelect(),
+    )
     service = SelectField(_l("Service"), validators=[Optional()], widget=PlainSelect())
     channel = SelectField(_l("Channel"), validators=[Optional()], widget=PlainSelect())
     due = SelectField(_l("Due"), validators=[Optional()], widget=PlainSelect())

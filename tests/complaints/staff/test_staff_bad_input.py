@@ -161,3 +161,17 @@ def test_a_note_of_invisible_characters_is_refused_as_empty(app, team):
     assert response.status_code == 400
     assert "Ескертпені жазыңыз" in text_of(response)
     assert len(events_of(app, complaint_id)) == 1
+
+
+@pytest.mark.parametrize(
+    "executor",
+    ["²", "١", "9" * 20, "-1"],
+    ids=["superscript two", "arabic-indic one", "twenty digits", "negative"],
+)
+def test_a_queue_filtered_by_an_executor_id_that_is_not_a_plain_number_is_shown_unfiltered(
+    app, team, executor
+):
+    new_complaint(app)
+    response = team["head"].client.get("/kk/staff/", query_string={"executor": executor})
+    assert response.status_code == 200
+    assert "TRZ-" in text_of(response)
