@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from wtforms import Field
+
+_DIGITS = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 class GovDateWidget(GovFormBase):
@@ -75,9 +79,19 @@ class DateInputField(Field):
             return
         self._typed = typed
         self.raw_data = [typed["day"], typed["month"], typed["year"]]
+        # ASCII digits only: int() also reads other scripts' digits, and a year of twenty
+        # digits makes date() overflow rather than refuse.
+        if not (
+            _DIGITS.fullmatch(typed["day"])
+            and _DIGITS.fullmatch(typed["month"])
+            and _YEAR.fullmatch(typed["year"])
+        ):
+            self.data = None
+            self.process_errors.append(_l("Enter a real date, for example 27 3 2026"))
+            return
         try:
             self.data = date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):
             self.data = None
             self.process_errors.append(_l("Enter a real date, for example 27 3 2026"))
             return

@@ -3,7 +3,9 @@
 Digits 1–6 are the birth date (YYMMDD), digit 7 gives the century and sex (1–2: 1800s,
 3–4: 1900s, 5–6: 2000s; odd male, even female), digits 8–11 a serial number and digit 12 a
 check digit. The IIN is optional on a complaint, but when given it must be one that can
-exist, so a typo is caught while the applicant is still at the form.
+exist, so a typo is caught while the applicant is still at the form. Nobody has an IIN before
+they are born, so the birth date may not be after the day the IIN is checked on; that day is
+passed in, as everywhere in the domain, never read from the clock here.
 
 The official check digit has blind spots: the eleventh digit has weight 11 in the first pass,
 so changing it alone goes unnoticed whenever the first pass decides; and a changed digit that
@@ -61,13 +63,15 @@ def iin_birth_date(iin: str) -> date | None:
         return None
 
 
-def is_valid_iin(text: str) -> bool:
-    """Whether `text` (spaces allowed) is an IIN that can exist: digits, date and checksum."""
+def is_valid_iin(text: str, *, on: date) -> bool:
+    """Whether `text` (spaces allowed) is an IIN that can exist on the day `on`: digits,
+    a birth date no later than that day, and the checksum."""
     if not isinstance(text, str):
         return False
     iin = normalise_iin(text)
     if not _TWELVE_DIGITS.fullmatch(iin):
         return False
-    if iin_birth_date(iin) is None:
+    born = iin_birth_date(iin)
+    if born is None or born > on:
         return False
     return iin_check_digit(iin[:11]) == int(iin[11])

@@ -6,6 +6,7 @@ import re
 import secrets
 import unicodedata
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -29,7 +30,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from complaints.domain.access_code import InvalidAccessCode, normalise_access_code
 from complaints.domain.iin import is_valid_iin, normalise_iin
@@ -38,19 +39,70 @@ from complaints.domain.phone import InvalidPhone, normalise_phone
 
 MAX_TEXT = 10_000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Browsers send a textarea's line breaks as CRLF, but the character counter counts one
+# character per break: counting "\r" too would refuse a text the counter accepted.
+_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029]")
+# C0 and C1 controls and DEL; tabs and line feeds are kept (single-line fields fold them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Marks that show nothing on their own: a value made only of these and spaces is blank.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
+# Letters and symbols that draw nothing, used to pass a required field with an empty look.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _without_format_characters(value: str) -> str:
+    """Drop Unicode format characters (zero-width spaces and joiners, bidi overrides, BOM).
+
+    Kazakh and Russian text needs none of them; they only hide text or turn it around.
+    """
+    if value.isascii():
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+
+
+def _shows_something(value: str) -> bool:
+    return any(
+        ch not in _BLANK_LOOKING and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+        for ch in value
+    )
 
 
 def clean_text(value: str | None) -> str | None:
-    """Strip control characters and normalise Unicode; keep line breaks and everything else."""
+    """Normalise line breaks, strip controls and invisible characters, normalise Unicode.
+
+    A value with nothing visible left is empty, so a required field says "enter …" rather
+    than registering a blank name or text.
+    """
     if value is None:
         return None
-    return unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()
+    value = _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
+    value = unicodedata.normalize("NFC", _without_format_characters(value)).strip()
+    return value if _shows_something(value) else ""
 
 
 def clean_line(value: str | None) -> str | None:
     value = clean_text(value)
     return re.sub(r"\s+", " ", value) if value else value
+
+
+def sendable_email(form, field) -> None:
+    """An address the mail code can send to, stored with its domain in ASCII (IDNA).
+
+    A Cyrillic domain (мысал.қаз) is written as its xn-- form, which every mail server
+    takes. A non-Latin name before the @ needs SMTPUTF8, which many servers lack, so the
+    applicant is asked for another address rather than never getting the answer.
+    """
+    if field.errors:
+        return
+    try:
+        checked = validate_email(field.data or "", check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_l("Enter an email address like name@example.kz")) from None
+    if checked.ascii_email is None:
+        raise ValidationError(
+            _l("Use Latin letters before the @ in the email address, for example name@example.kz")
+        )
+    field.data = checked.ascii_email
 
 
 class GroupedSelectField(SelectField):
@@ -144,10 +196,7 @@ class ComplaintForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=254, message=_l("Enter an email address like name@example.kz")),
-            Email(
-                message=_l("Enter an email address like name@example.kz"),
-                check_deliverability=False,
-            ),
+            sendable_email,
         ],
         widget=GovTextInput(),
     )
@@ -192,7 +241,9 @@ class ComplaintForm(FlaskForm):
 
     def validate_iin(self, field) -> None:
         if field.data:
-            if not is_valid_iin(field.data):
+            from complaints.web import today_in_almaty
+
+            if not is_valid_iin(field.data, on=today_in_almaty()):
                 raise ValidationError(_l("Enter a valid IIN: 12 digits with a correct check digit"))
             field.data = normalise_iin(field.data)
 
@@ -264,6 +315,12 @@ class TrackForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     version = HiddenField("Version")
+
+    def validate_version(self, field) -> None:
+        # The view turns it into an int: "abc", "²" or twenty digits must stop here.
+        if not re.fullmatch(r"[0-9]{1,9}", field.data or ""):
+            raise ValidationError(_l("The page is out of date. Reload it and try again."))
+
     reason = TextAreaField(
         _l("Why are you withdrawing the complaint? (optional)"),
         filters=[clean_text],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -34,6 +37,8 @@ from complaints.domain.workflow import OUTCOME_LABELS, Outcome
 from complaints.public.forms import ComplaintForm, GroupedSelectField, clean_line, clean_text
 from complaints.staff.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, STAFF_ROLES
 from qyzmet.forms import DateInputField
+
+_VERSION = re.compile(r"[0-9]{1,9}")
 
 ROLE_LABELS = {
     "registrar": _l("Registrar"),
@@ -95,7 +100,9 @@ class VersionedForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
 
     def validate_version(self, field) -> None:
-        if not (field.data or "").isdigit():
+        # ASCII digits, few enough for the database's integer: str.isdigit() also takes "²",
+        # which int() then refuses, and twenty digits overflow the column on PostgreSQL.
+        if not _VERSION.fullmatch(field.data or ""):
             raise ValidationError(_l("The page is out of date. Reload it and try again."))
 
 
@@ -176,6 +183,20 @@ class ReasonForm(VersionedForm):
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
 
 
+def _today() -> date:
+    """Today in Kazakhstan, from the same clock the actions are dated by."""
+    from complaints.web import today_in_almaty
+
+    return today_in_almaty()
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 class ExtendForm(VersionedForm):
     new_due_on = DateInputField(
         _l("New due date"),
@@ -193,6 +214,19 @@ class ExtendForm(VersionedForm):
         widget=GovTextArea(),
     )
     submit = SubmitField(_l("Extend the deadline"), widget=GovSubmitInput())
+
+    def validate_new_due_on(self, field) -> None:
+        """From today to a year ahead. The applicant is told this date, so a slip (2999 for
+        2026) must not reach them; the rules table sets no longest extension, hence a year.
+        That it is later than the current due date is the workflow's rule, checked when the
+        action is taken."""
+        if field.data is None:
+            return
+        today = _today()
+        if field.data < today:
+            raise ValidationError(_l("The new due date cannot be in the past"))
+        if field.data > _years_after(today, 1):
+            raise ValidationError(_l("The new due date cannot be more than a year from today"))
 
 
 class ForwardForm(VersionedForm):
@@ -263,6 +297,22 @@ class RegisterForm(ComplaintForm):
         widget=GovCheckboxInput(),
     )
     submit = SubmitField(_l("Register the complaint"), widget=GovSubmitInput())
+
+    def validate_received_on(self, field) -> None:
+        """Not in the future, and not more than a year back.
+
+        A complaint is registered when it arrives (on the next working day at the latest), so
+        a date far back is a slip (2000 for 2026) that would put it in an old year's numbering
+        and make it overdue at once. A year still leaves room to enter a backlog with its true
+        dates; the time of day is checked by the view.
+        """
+        if field.data is None:
+            return
+        today = _today()
+        if field.data > today:
+            raise ValidationError(_l("The date it was received cannot be in the future"))
+        if field.data < _years_after(today, -1):
+            raise ValidationError(_l("The date it was received cannot be more than a year ago"))
 
 
 class StaffAccountForm(FlaskForm):
@@ -412,6 +462,16 @@ class PlainTextInput(GovTextInput):
         ).format(id=kwargs.get("id", field.id), name=field.name, value=field._value())
 
 
+def _executor_choice(value: str | None) -> str | None:
+    """ "none" or a staff id in ASCII digits; anything else filters nothing.
+
+    The queue turns an id into an int, and "²" passes str.isdigit() but not int().
+    """
+    if value == "none" or (value and _VERSION.fullmatch(value)):
+        return value
+    return None
+
+
 class QueueFilters(FlaskForm):
     """The queue's filters travel in the query string; no CSRF on a GET."""
 
@@ -419,7 +479,12 @@ class QueueFilters(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), validators=[Optional()], widget=PlainSelect())
-    executor = SelectField(_l("Executor"), validators=[Optional()], widget=PlainSelect())
+    executor = SelectField(
+        _l("Executor"),
+        filters=[_executor_choice],
+        validators=[Optional()],
+        widget=PlainSelect(),
+    )
     service = SelectField(_l("Service"), validators=[Optional()], widget=PlainSelect())
     channel = SelectField(_l("Channel"), validators=[Optional()], widget=PlainSelect())
     due = SelectField(_l("Due"), validators=[Optional()], widget=PlainSelect())

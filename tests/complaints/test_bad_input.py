@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from helpers import VALID, Applicant, text_of
+from helpers import VALID, Applicant, hidden_fields, text_of
 
 from complaints.models import Attachment, Complaint, ComplaintEvent, Notification
 from qyzmet.extensions import db
@@ -245,3 +245,141 @@ def test_an_upload_larger_than_the_whole_request_limit_gets_a_clear_page(app, cl
     assert response.status_code == 413
     assert "Форма слишком большая" in text_of(response)
     assert_nothing_stored(app, tmp_path)
+
+
+def stored_complaint(app) -> Complaint:
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        db.session.expunge(complaint)
+        return complaint
+
+
+def test_a_full_length_text_with_line_breaks_sent_as_crlf_is_accepted_and_stored_with_lf(
+    app, client
+):
+    """The character counter counts a line break as one character; browsers send two."""
+    lines = [f"Абзац {number:03d} " + "ж" * 80 for number in range(100)]
+    text = "\n".join(lines)
+    text += "x" * (10_000 - len(text))
+    assert len(text) == 10_000 and text.count("\n") == 99
+    address = "Тараз қ.\r\nАбай к-сі, 1\rпәтер 2"
+    Applicant(client, "kk").file_ok(text=text.replace("\n", "\r\n"), address=address)
+    complaint = stored_complaint(app)
+    assert complaint.text == text
+    assert complaint.applicant_address == "Тараз қ.\nАбай к-сі, 1\nпәтер 2"
+
+
+INVISIBLE = {
+    "zero-width space": "\u200b",
+    "joiners, word joiner and byte order mark": "\u200c\u200d\u2060\ufeff",
+    "right-to-left override": "\u202e",
+    "soft hyphen and spaces": " \u00ad \u00a0",
+    "Hangul filler": "\u3164",
+    "Hangul choseong filler": "\u115f",
+    "Braille blank": "\u2800",
+    "lone combining marks": "\u0301\u0301",
+    "control characters": "\x85\x9b\x07",
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("value", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_a_name_subject_or_text_with_nothing_visible_is_refused_as_empty(
+    app, client, tmp_path, value, lang
+):
+    response = Applicant(client, lang).file(subject=value, text=value, full_name=value)
+    assert response.status_code == 400
+    messages = error_messages(response)
+    for field in ("subject", "text", "full_name"):
+        assert REQUIRED[field][0 if lang == "kk" else 1] in messages
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_invisible_format_characters_are_removed_and_the_visible_text_kept(app, client):
+    Applicant(client, "ru").file_ok(
+        full_name="\u202eАсан\u200bов\ufeff Ерме\u0301к",
+        subject="Тема\u2060 жалобы\u200d",
+        text="\u202dТекст\u00ad жалобы\u2066.\u2069",
+    )
+    complaint = stored_complaint(app)
+    # The stress mark is a combining mark on a letter, which Russian text uses: it stays.
+    assert complaint.applicant_name == "Асанов Ерме\u0301к"
+    assert complaint.subject == "Тема жалобы"
+    assert complaint.text == "Текст жалобы."
+
+
+def test_c1_control_characters_are_removed_like_c0_and_tabs_in_a_line_become_spaces(app, client):
+    Applicant(client).file_ok(
+        text="a\x85b\x9bc\x80\x9f\tтаб",
+        subject="a\x9bb",
+        full_name="Асанов\tАсан\x90",
+    )
+    complaint = stored_complaint(app)
+    assert complaint.text == "abc\tтаб"
+    assert complaint.subject == "ab"
+    assert complaint.applicant_name == "Асанов Асан"
+
+
+def test_an_iin_whose_birth_date_is_still_ahead_is_refused(app, client, tmp_path):
+    from complaints.domain.iin import iin_check_digit
+    from complaints.web import today_in_almaty
+
+    with app.app_context():
+        next_year = today_in_almaty().year + 1
+    # 31 December of next year, a boy born in the 2000s, the first serial with a check digit.
+    firsts = (f"{next_year % 100:02d}12315{serial:04d}" for serial in range(10))
+    first = next(first for first in firsts if iin_check_digit(first) is not None)
+    # 991231500125 codes 31.12.2099; both have a correct check digit.
+    for iin in ("991231500125", first + str(iin_check_digit(first))):
+        response = Applicant(client, "ru").file(iin=iin)
+        message = "Укажите правильный ИИН: 12 цифр с верной контрольной цифрой"
+        assert message in error_messages(response), iin
+    assert_nothing_stored(app, tmp_path)
+
+
+def test_an_email_with_a_cyrillic_domain_is_stored_with_the_domain_in_ascii(app, client):
+    Applicant(client, "kk").file_ok(email="user@мысал.қаз")
+    assert stored_complaint(app).applicant_email == "user@xn--80awbu3c.xn--80ao21a"
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "kk",
+            "Электрондық пошта мекенжайында @ белгісіне дейін латын әріптерін қолданыңыз, "
+            "мысалы name@example.kz",
+        ),
+        (
+            "ru",
+            "Используйте латинские буквы до знака @ в адресе электронной почты, "
+            "например name@example.kz",
+        ),
+    ],
+    ids=["kk", "ru"],
+)
+def test_an_email_with_cyrillic_letters_before_the_at_is_refused_with_a_clear_message(
+    app, client, tmp_path, lang, message
+):
+    response = Applicant(client, lang).file(email="асан@example.kz")
+    assert response.status_code == 400
+    assert message in error_messages(response)
+    assert_nothing_stored(app, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "version", ["abc", "²", "١", "9" * 20, ""], ids=["letters", "²", "١", "twenty digits", "empty"]
+)
+def test_a_withdrawal_with_a_forged_version_is_refused_with_a_message(app, client, version):
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = {
+        **hidden_fields(client.get(location).get_data(as_text=True)),
+        "version": version,
+        "confirm": "y",
+    }
+    response = client.post(f"/ru/complaints/track/{number}/withdraw/", data=tokens)
+    assert response.status_code == 400
+    assert "Страница устарела" in text_of(response)
+    assert stored_complaint(app).status == "registered"

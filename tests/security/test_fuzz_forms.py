@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from complaints import directory
 from complaints.models import Attachment, Complaint, ComplaintEvent
+from complaints.public.forms import clean_line, clean_text
 from qyzmet.extensions import db
 
 FUZZ_SETTINGS = settings(
@@ -54,8 +56,21 @@ HOSTILE = [
 ]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 PDF = b"%PDF-1.4\n"
-# Characters the form must never let into the database (line breaks and tabs are text).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters the form must never let into the database: C0 and C1 controls, DEL, carriage
+# returns (line feeds and tabs are text) and format characters such as zero-width spaces.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def has_format_characters(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def shows_something(text: str) -> bool:
+    """Whether anything in `text` but spaces, controls, format and combining marks."""
+    return any(unicodedata.category(ch) not in SHOW_NOTHING for ch in text)
+
+
+SHOW_NOTHING = {"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"}
 
 
 def texts() -> st.SearchStrategy[str]:
@@ -168,6 +183,21 @@ def test_random_filings_never_fail_and_are_stored_whole_or_not_at_all(
         ).scalar_one()
         for text in (complaint.subject, complaint.text, complaint.applicant_name):
             assert not CONTROL.search(text)
+            assert not has_format_characters(text)
+            assert shows_something(text)
+        assert (complaint.applicant_email or "").isascii()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.text())
+def test_cleaned_text_keeps_no_controls_or_format_characters_and_cleans_to_itself(text):
+    cleaned = clean_text(text)
+    assert not CONTROL.search(cleaned)
+    assert not has_format_characters(cleaned)
+    assert clean_text(cleaned) == cleaned
+    assert cleaned == "" or shows_something(cleaned)
+    line = clean_line(text)
+    assert "\n" not in line and "\t" not in line
 
 
 @pytest.fixture

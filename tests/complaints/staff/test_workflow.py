@@ -2,19 +2,25 @@
 
 import email
 import re
+from datetime import timedelta
 from email.header import decode_header, make_header
 
+from babel.dates import format_date
 from backoffice import BAIZAK, load, new_complaint
-from helpers import Applicant, hidden_fields, page, text_of
+from helpers import Applicant, hidden_fields, normalise, page, text_of
 
 from complaints.models import Complaint, Notification
+from complaints.web import today_in_almaty
 from qyzmet.extensions import db
 
 
 def test_a_paper_complaint_goes_from_registration_to_the_applicants_answer(app, team, tmp_path):
     registrar, head, executor = team["registrar"], team["head"], team["executor"]
 
-    # The registrar registers a letter that arrived on paper and prints the coupon.
+    # The registrar registers a letter that arrived on paper two days ago and prints the
+    # coupon. (Relative, as a received date may be at most a year back.)
+    with app.app_context():
+        received = today_in_almaty() - timedelta(days=2)
     form = page(registrar.get("/register/"))
     tokens = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
     response = registrar.client.post(
@@ -23,9 +29,9 @@ def test_a_paper_complaint_goes_from_registration_to_the_applicants_answer(app, 
             **tokens,
             "akimat": "taraz-city-akimat",
             "channel": "paper",
-            "received_on-day": "20",
-            "received_on-month": "11",
-            "received_on-year": "2026",
+            "received_on-day": str(received.day),
+            "received_on-month": str(received.month),
+            "received_on-year": str(received.year),
             "received_time": "10:15",
             "subject": "Кезекке қоюдан бас тартылды",
             "text": "Бөлім құжаттарды себепсіз қайтарды.",
@@ -41,7 +47,9 @@ def test_a_paper_complaint_goes_from_registration_to_the_applicants_answer(app, 
     coupon = text_of(response)
     number = re.search(r"TRZ-\d{4}-\d{6}", coupon).group(0)
     code = re.search(r'id="access-code">([^<]+)<', response.get_data(as_text=True)).group(1)
-    assert "2026 ж. 20 қараша, 10:15" in coupon
+    # As Kazakh writes a date, for example "2026 ж. 20 қараша, 10:15".
+    assert f"{normalise(format_date(received, 'long', locale='kk'))}, 10:15" in coupon
+    assert f"{received.year} ж." in coupon
     assert registrar_name(app, registrar) in coupon
     with app.app_context():
         complaint_id = db.session.execute(

@@ -1,0 +1,177 @@
+"""Crafted or mistyped back-office input gets a clear message, changes nothing, never a 500."""
+
+from datetime import timedelta
+
+import pytest
+from backoffice import load, new_complaint
+from helpers import VALID, hidden_fields, text_of
+
+from complaints.models import Complaint, ComplaintEvent
+from complaints.web import today_in_almaty
+from qyzmet.extensions import db
+
+REAL_DATE = "Нақты күнді жазыңыз, мысалы 27 3 2026"
+
+
+def today(app):
+    with app.app_context():
+        return today_in_almaty()
+
+
+def date_fields(prefix: str, day) -> dict[str, str]:
+    return {
+        f"{prefix}-day": str(day.day),
+        f"{prefix}-month": str(day.month),
+        f"{prefix}-year": str(day.year),
+    }
+
+
+def extend(head, complaint_id: int, **fields):
+    return head.act(complaint_id, "extend", reason="Бөлімнің жауабы керек.", **fields)
+
+
+def register(registrar, **fields):
+    tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
+    data = {**VALID, **tokens, "channel": "paper", "received_time": "10:00", **fields}
+    return registrar.client.post(
+        "/kk/staff/register/", data=data, content_type="multipart/form-data"
+    )
+
+
+def complaints_in(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(Complaint))
+
+
+def events_of(app, complaint_id: int) -> list[ComplaintEvent]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                db.select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint_id)
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    "version",
+    ["²", "١", "9" * 20, "-1", "1.0", "1 "],
+    ids=["superscript two", "arabic-indic one", "twenty digits", "negative", "decimal", "space"],
+)
+def test_a_version_that_is_not_a_plain_number_is_refused_without_an_error(app, team, version):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    response = team["head"].act(complaint_id, "add_note", note="Ескертпе", version=version)
+    assert response.status_code == 400
+    assert "Бет ескірген" in text_of(response)
+    assert len(events_of(app, complaint_id)) == 1
+
+
+def test_a_year_too_large_for_the_calendar_is_refused_with_the_usual_message(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    due = load(app, complaint_id).due_on
+    fields = {"new_due_on-day": "1", "new_due_on-month": "1", "new_due_on-year": "9" * 20}
+    response = extend(team["head"], complaint_id, **fields)
+    assert response.status_code == 400
+    assert REAL_DATE in text_of(response)
+    assert load(app, complaint_id).due_on == due
+
+    fields = {"received_on-day": "2", "received_on-month": "2", "received_on-year": "9" * 20}
+    response = register(team["registrar"], **fields)
+    assert response.status_code == 400
+    assert REAL_DATE in text_of(response)
+    assert complaints_in(app) == 1
+
+
+@pytest.mark.parametrize(
+    "year",
+    ["２０２６", "٢٠٢٦", "202６", "02026"],
+    ids=["full-width", "arabic-indic", "one full-width digit", "five digits"],
+)
+def test_a_year_in_anything_but_four_ascii_digits_is_refused(app, team, year):
+    fields = {"received_on-day": "2", "received_on-month": "2", "received_on-year": year}
+    response = register(team["registrar"], **fields)
+    assert response.status_code == 400
+    assert REAL_DATE in text_of(response)
+    assert complaints_in(app) == 0
+
+
+def test_an_extension_more_than_a_year_ahead_is_refused(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    due = load(app, complaint_id).due_on
+    for day in (today(app).replace(year=2999, month=12, day=31), today(app) + timedelta(days=367)):
+        response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+        assert response.status_code == 400
+        assert "Жаңа мерзім бүгіннен бастап бір жылдан аспауы керек" in text_of(response)
+    assert load(app, complaint_id).due_on == due
+    assert len(events_of(app, complaint_id)) == 1
+
+
+def test_an_extension_of_an_overdue_complaint_to_a_date_already_past_is_refused(app, team):
+    overdue = today(app) - timedelta(days=10)
+    complaint_id = new_complaint(
+        app, status="in_review", executor_id=team["executor"].id, due_on=overdue
+    )
+    day = today(app) - timedelta(days=1)
+    response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+    assert response.status_code == 400
+    assert "Жаңа мерзім өткен күн болмауы керек" in text_of(response)
+    assert load(app, complaint_id).due_on == overdue
+
+
+def test_an_extension_to_a_date_within_a_year_is_taken(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    day = today(app) + timedelta(days=300)
+    response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+    assert response.status_code == 302
+    assert load(app, complaint_id).due_on == day
+
+
+def test_a_paper_complaint_received_more_than_a_year_ago_is_refused(app, team):
+    for day in (today(app).replace(year=2000, month=1, day=1), today(app) - timedelta(days=367)):
+        response = register(team["registrar"], **date_fields("received_on", day))
+        assert response.status_code == 400
+        assert "Түскен күні бір жылдан бұрын болмауы керек" in text_of(response)
+    assert complaints_in(app) == 0
+
+
+def test_a_paper_complaint_received_tomorrow_is_refused(app, team):
+    day = today(app) + timedelta(days=1)
+    response = register(team["registrar"], **date_fields("received_on", day))
+    assert response.status_code == 400
+    assert "Түскен күні болашақта болмауы керек" in text_of(response)
+    assert complaints_in(app) == 0
+
+
+def test_a_paper_complaint_received_some_months_ago_is_registered(app, team):
+    day = today(app) - timedelta(days=200)
+    response = register(team["registrar"], **date_fields("received_on", day))
+    assert response.status_code == 200, text_of(response)[:500]
+    assert complaints_in(app) == 1
+
+
+def test_a_staff_note_sent_with_crlf_line_breaks_is_stored_with_lf(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    response = team["head"].act(complaint_id, "add_note", note="Бірінші жол\r\nЕкінші\rҮшінші\x85")
+    assert response.status_code == 302
+    assert events_of(app, complaint_id)[-1].note == "Бірінші жол\nЕкінші\nҮшінші"
+
+
+def test_a_note_of_invisible_characters_is_refused_as_empty(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    response = team["head"].act(complaint_id, "add_note", note="\u200b\u2060\u3164")
+    assert response.status_code == 400
+    assert "Ескертпені жазыңыз" in text_of(response)
+    assert len(events_of(app, complaint_id)) == 1
+
+
+@pytest.mark.parametrize(
+    "executor",
+    ["²", "١", "9" * 20, "-1"],
+    ids=["superscript two", "arabic-indic one", "twenty digits", "negative"],
+)
+def test_a_queue_filtered_by_an_executor_id_that_is_not_a_plain_number_is_shown_unfiltered(
+    app, team, executor
+):
+    new_complaint(app)
+    response = team["head"].client.get("/kk/staff/", query_string={"executor": executor})
+    assert response.status_code == 200
+    assert "TRZ-" in text_of(response)
