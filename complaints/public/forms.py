@@ -316,11 +316,6 @@ class TrackForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     version = HiddenField("Version")
 
-    def validate_version(self, field) -> None:
-        # The view turns it into an int: "abc", "²" or twenty digits must stop here.
-        if not re.fullmatch(r"[0-9]{1,9}", field.data or ""):
-            raise ValidationError(_l("The page is out of date. Reload it and try again."))
-
     reason = TextAreaField(
         _l("Why are you withdrawing the complaint? (optional)"),
         filters=[clean_text],

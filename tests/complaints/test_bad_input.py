@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from helpers import VALID, Applicant, hidden_fields, text_of
+from helpers import VALID, Applicant, text_of
 
 from complaints.models import Attachment, Complaint, ComplaintEvent, Notification
 from qyzmet.extensions import db
@@ -365,21 +365,3 @@ def test_an_email_with_cyrillic_letters_before_the_at_is_refused_with_a_clear_me
     assert response.status_code == 400
     assert message in error_messages(response)
     assert_nothing_stored(app, tmp_path)
-
-
-@pytest.mark.parametrize(
-    "version", ["abc", "²", "١", "9" * 20, ""], ids=["letters", "²", "١", "twenty digits", "empty"]
-)
-def test_a_withdrawal_with_a_forged_version_is_refused_with_a_message(app, client, version):
-    applicant = Applicant(client, "ru")
-    number, code, _ = applicant.file_ok()
-    location = applicant.track(number, code).headers["Location"]
-    tokens = {
-        **hidden_fields(client.get(location).get_data(as_text=True)),
-        "version": version,
-        "confirm": "y",
-    }
-    response = client.post(f"/ru/complaints/track/{number}/withdraw/", data=tokens)
-    assert response.status_code == 400
-    assert "Страница устарела" in text_of(response)
-    assert stored_complaint(app).status == "registered"

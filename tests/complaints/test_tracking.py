@@ -129,7 +129,7 @@ def test_a_stale_withdrawal_is_refused_with_a_message(app, client):
         assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
 
 
-@pytest.mark.parametrize("version", ["abc", "1.5", "", "²", "9" * 30])
+@pytest.mark.parametrize("version", ["abc", "1.5", "", "²", "١", "9" * 30])
 def test_a_damaged_version_in_the_withdrawal_form_is_refused_and_changes_nothing(
     app, client, version
 ):
