@@ -14,12 +14,15 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from flask_babel import get_locale
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from complaints.reports import Share
 
 LINE_HEIGHT: Final = 20  # px between lines of 16px text
 BAR_HEIGHT: Final = 20
@@ -104,11 +107,12 @@ def decimal(value: float | None, digits: int = 1) -> str | None:
     return format_decimal(round(value, digits), locale=_locale(), decimal_quantization=False)
 
 
-def percent(ratio: float | None) -> str | None:
+def percent(share: Share) -> str | None:
     """A share as a percentage with at most one decimal ("66,7 %"), or None for no data."""
-    if ratio is None:
+    value = share.percent
+    if value is None:
         return None
-    return format_percent(round(ratio, 3), locale=_locale(), decimal_quantization=False)
+    return format_percent(value / 100, locale=_locale(), decimal_quantization=False)
 
 
 def _locale() -> Locale | str:

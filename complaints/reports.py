@@ -12,7 +12,9 @@ Definitions (the report page explains them in the same words; keep the two in st
 
 - *answered*: the head approved and sent the answer (`answered_at` is set).
 - *answered on time*: answered, and the Almaty date of the answer is on or before `due_on`
-  (the due date after any extension).
+  (the due date after any extension; an extension is granted only before the due date
+  passes). Its share is out of the complaints answered and those still open past their due
+  date (`_answered_on_time`).
 - *working days to answer*: working days after `registered_on` up to and including the
   Almaty date of the answer (`WorkingCalendar.working_days_between`); an answer given before
   the registration day counts as 0.
@@ -29,6 +31,10 @@ Definitions (the report page explains them in the same words; keep the two in st
 
 A share with nothing to divide by has no value (`Share.ratio` is None): pages say "no data",
 never 0 %.
+
+Totals over several akimats (a region, all akimats) add up registrations: a complaint forwarded
+from one akimat of the total to another is registered in each, under two numbers, and counted
+in each (as forwarded in the first, in its own state in the second).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -57,6 +64,7 @@ from complaints.domain.workflow import OPEN_STATES, Outcome, State
 from complaints.models import CHANNELS, SURVEY_ANSWERS, Complaint, StaffUser, SurveyResponse
 
 OVERDUE_LIST_LIMIT: Final = 200
+_TENTH: Final = Decimal("0.1")
 JUSTIFIED_OUTCOMES: Final = (Outcome.SATISFIED.value, Outcome.PARTLY_SATISFIED.value)
 _OPEN_STATUSES: Final = tuple(state.value for state in State if state in OPEN_STATES)
 
@@ -91,6 +99,15 @@ class Share:
     @property
     def ratio(self) -> float | None:
         return self.part / self.whole if self.whole else None
+
+    @property
+    def percent(self) -> Decimal | None:
+        """In per cent to one decimal, halves up (1 of 80 is 1.3), from the exact fraction:
+        a float's binary rounding would make 3 of 80 (3.75) 3.7. The page and the CSV both
+        show this figure."""
+        if not self.whole:
+            return None
+        return (Decimal(100 * self.part) / self.whole).quantize(_TENTH, ROUND_HALF_UP)
 
     def __add__(self, other: Share) -> Share:
         return Share(self.part + other.part, self.whole + other.whole)
@@ -265,13 +282,15 @@ def report(
 
 
 def akimat_summaries(
-    session: Session, akimat_ids: Sequence[str], period: Period
+    session: Session, akimat_ids: Sequence[str], period: Period, *, today: date
 ) -> list[AkimatSummary]:
     """Per akimat, in the order given: registered, answered, on time, quality indicators.
 
     Made for the public statistics: nothing in it names or describes an applicant.
     """
-    groups = _groups(session, akimat_ids, period, Complaint.akimat_id, Complaint.outcome)
+    groups = _groups(
+        session, akimat_ids, period, Complaint.akimat_id, Complaint.outcome, today=today
+    )
     by_akimat: dict[str, list[_Group]] = defaultdict(list)
     for group in groups:
         by_akimat[group.keys[0]].append(group)
@@ -443,15 +462,24 @@ def _groups(
 
 
 def _answered_on_time(groups: Iterable[_Group]) -> Share:
+    """Answered on time, out of the complaints whose time has come: those answered, and those
+    still open past their due date, which are late already. Counting the answered alone would
+    let an akimat look better by not answering. Open complaints not yet due count neither way.
+    """
     groups = list(groups)
     return Share(
-        sum(group.answered_on_time for group in groups), sum(group.answered for group in groups)
+        sum(group.answered_on_time for group in groups),
+        sum(group.answered + group.overdue for group in groups),
     )
 
 
 def _justified_on_time(groups: Iterable[_Group], *, outcome_index: int) -> Share:
-    return _answered_on_time(
-        group for group in groups if group.keys[outcome_index] in JUSTIFIED_OUTCOMES
+    """Row 4.2: of the answered complaints found justified, those answered on time (an open
+    complaint's drafted decision may still change, so it is not counted)."""
+    justified = [group for group in groups if group.keys[outcome_index] in JUSTIFIED_OUTCOMES]
+    return Share(
+        sum(group.answered_on_time for group in justified),
+        sum(group.answered for group in justified),
     )
 
 

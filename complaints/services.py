@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from complaints.domain.access_code import derive_access_code, hash_access_code, verify_access_code
 from complaints.domain.calendar import WorkingCalendar
-from complaints.domain.deadlines import due_date, registration_date
+from complaints.domain.deadlines import due_date, in_almaty, registration_date
 from complaints.domain.numbering import (
     InvalidRegistrationNumber,
     format_registration_number,
@@ -780,6 +780,10 @@ def _approve_answer(session, complaint, *, now, messages, **_):
 
 
 def _extend(session, complaint, *, data, now, messages, **_):
+    """A reasoned extension, decided within the deadline: one granted after it had passed
+    would turn a late answer into one on time, in the reports as for the applicant."""
+    if complaint.due_on < in_almaty(now).date():
+        raise InvalidActionDetails(Action.EXTEND, "deadline_passed", "the deadline has passed")
     previous = complaint.due_on
     complaint.due_on = data.new_due_on
     session.flush()

@@ -74,9 +74,11 @@ def _cache() -> _SummaryCache:
 
 
 def _summaries(akimat_ids: list[str], year: int) -> dict[str, AkimatSummary]:
+    # Today is part of the key: a complaint becomes overdue at midnight, and counts from then.
+    today = today_in_almaty()
     summaries = _cache().get(
-        (year, tuple(akimat_ids)),
-        lambda: akimat_summaries(db.session, akimat_ids, Period.year(year)),
+        (year, tuple(akimat_ids), today),
+        lambda: akimat_summaries(db.session, akimat_ids, Period.year(year), today=today),
     )
     return {summary.akimat_id: summary for summary in summaries}
 

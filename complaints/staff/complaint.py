@@ -193,6 +193,10 @@ FIELD_MESSAGES = {
     "note": lambda: _("Write the note"),
     "executor_id": lambda: _("Choose an executor of this akimat"),
     "new_due_on": lambda: _("The new due date must be later than the current one"),
+    # Shown on the new date's field: there is no date that would do.
+    "deadline_passed": lambda: _(
+        "The deadline has already passed, so it can no longer be extended: answer the complaint"
+    ),
     "forward_akimat": lambda: _("Choose another akimat"),
     "forward_body": lambda: _("Choose an akimat or name another body"),
 }
@@ -240,7 +244,9 @@ def act(complaint_id: int, action_name: str):
         flash(_("This action is not allowed for this complaint now. Nothing was saved."), "error")
         return redirect(url_for(".complaint", complaint_id=complaint_id))
     except InvalidActionDetails as error:
-        field = getattr(form, error.field, None)
+        field = getattr(
+            form, "new_due_on" if error.field == "deadline_passed" else error.field, None
+        )
         message = FIELD_MESSAGES.get(error.field, lambda: _("Check the form"))()
         if field is not None:
             field.errors = [message]

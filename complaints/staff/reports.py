@@ -144,7 +144,7 @@ class Breakdown:
 
 
 def _rows(items: list[tuple[str, int]], base: int) -> list[Row]:
-    return [Row(label, count, percent(Share(count, base).ratio)) for label, count in items]
+    return [Row(label, count, percent(Share(count, base))) for label, count in items]
 
 
 def breakdowns(figures: Report, lang: str) -> list[Breakdown]:
@@ -434,9 +434,10 @@ def _day(day: date) -> str:
 
 
 def _csv_percent(share: Share) -> str | None:
-    if share.ratio is None:
+    value = share.percent
+    if value is None:
         return None
-    return _csv_decimal(100 * share.ratio)
+    return f"{value:.1f}".removesuffix(".0").replace(".", ",")
 
 
 def _csv_decimal(value: float | None) -> str | None:

@@ -293,9 +293,12 @@ def test_on_time_compares_the_almaty_date_of_the_answer_with_the_extended_due_da
     figures = taraz_april(app)
 
     assert figures.answered == 5
-    # A, B (23:30 in Almaty on the due date) and D (after its extension); not C nor E.
-    assert figures.answered_on_time == Share(3, 5)
-    assert figures.answered_on_time.ratio == pytest.approx(0.6)
+    # A, B (23:30 in Almaty on the due date) and D (after its extension); not C nor E. Out
+    # of the five answered and the three still open past their due date, which are late
+    # already: not answering must not make an akimat look better.
+    assert figures.overdue.total == 3
+    assert figures.answered_on_time == Share(3, 8)
+    assert figures.answered_on_time.ratio == pytest.approx(0.375)
 
 
 def test_the_average_counts_working_days_from_registration_to_the_answer(app, april_complaints):
@@ -453,14 +456,17 @@ def test_an_empty_report_has_zeros_and_no_shares_rather_than_zero_percent(app):
 
 def test_akimat_summaries_give_one_line_per_akimat_in_the_order_asked(app, april_complaints):
     with app.app_context():
-        lines = akimat_summaries(db.session, [BAIZAK, "merki-district-akimat", TARAZ], APRIL)
+        lines = akimat_summaries(
+            db.session, [BAIZAK, "merki-district-akimat", TARAZ], APRIL, today=AFTER_APRIL
+        )
 
     assert [line.akimat_id for line in lines] == [BAIZAK, "merki-district-akimat", TARAZ]
     baizak, merki, taraz = lines
-    assert (taraz.registered, taraz.answered, taraz.answered_on_time) == (12, 5, Share(3, 5))
+    # On time out of the answered and those still open past their due date.
+    assert (taraz.registered, taraz.answered, taraz.answered_on_time) == (12, 5, Share(3, 8))
     assert taraz.quality.reviewed_and_satisfied_on_time == Share(2, 3)
     assert taraz.quality.timeliness.responses == 4
-    assert (baizak.registered, baizak.answered, baizak.answered_on_time) == (2, 1, Share(1, 1))
+    assert (baizak.registered, baizak.answered, baizak.answered_on_time) == (2, 1, Share(1, 2))
     assert (merki.registered, merki.answered_on_time.ratio) == (0, None)
     assert merki.quality.procedure.responses == 0
 
@@ -497,7 +503,7 @@ def test_a_head_reads_the_figures_of_their_akimat(app, april_complaints):
 
     assert stat(soup, "registered") == "12"
     assert stat(soup, "answered") == "5"
-    assert stat(soup, "on-time") == "60%"
+    assert stat(soup, "on-time") == "33,3%"  # 3 of 9: 5 answered, 4 open past their due date
     assert stat(soup, "average") == "5,8"
     # The page counts overdue complaints as of today, long after April 2025: H as well.
     assert stat(soup, "overdue") == "4"
@@ -596,7 +602,9 @@ def test_a_supervisor_sees_the_region_or_one_akimat_of_it(app, april_complaints)
 
     baizak = page(supervisor.get(f"/reports/?{APRIL_QUERY}&akimat={BAIZAK}"))
     assert stat(baizak, "registered") == "2"
-    assert stat(baizak, "on-time") == "100\xa0%"  # Russian puts a no-break space before %
+    # 1 of 2: one answered on time, one open past its due date. Russian puts a no-break
+    # space before %.
+    assert stat(baizak, "on-time") == "50\xa0%"
 
 
 def test_a_forged_akimat_outside_the_scope_is_refused(app, april_complaints):
@@ -688,7 +696,7 @@ def test_the_csv_opens_in_excel_with_headers_in_the_page_language_and_the_same_n
     assert [row[1] for row in heading[2:]] == ["01.04.2025", "30.04.2025", _today_dotted()]
     # Registered, answered, on time, % on time, average days, overdue today (F, G, H, I),
     # justified answered, % 4.2.
-    assert [row[1] for row in summary[2:]] == ["12", "5", "3", "60", "5,8", "4", "3", "66,7"]
+    assert [row[1] for row in summary[2:]] == ["12", "5", "3", "33,3", "5,8", "4", "3", "66,7"]
     assert status[1][:2] == [words["status"], words["complaints"]]
     assert [words["answered"], "5", "41,7"] in status
     assert [words["satisfied"], "2", "40"] in outcome
@@ -714,3 +722,26 @@ def test_an_empty_csv_says_no_data_rather_than_zero_percent(app):
 
 def _today_dotted() -> str:
     return today_in_almaty().strftime("%d.%m.%Y")
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [(1, 80, "1.3"), (3, 80, "3.8"), (1, 3, "33.3"), (2, 3, "66.7"), (1, 8, "12.5"), (0, 5, "0.0")],
+)
+def test_a_share_rounds_its_exact_fraction_halves_up(part, whole, shown):
+    # A float's binary rounding made 3 of 80 (3.75 %) 3.7 on the page, and round() made
+    # 1 of 80 (1.25 %) 1.2 in the CSV; both now show the same figure.
+    assert str(Share(part, whole).percent) == shown
+    assert Share(1, 0).percent is None
+
+
+def test_the_page_and_the_csv_show_the_same_share(app):
+    from complaints.charts import percent
+    from complaints.staff.reports import _csv_percent
+
+    with app.test_request_context("/ru/"):
+        assert percent(Share(3, 80)) == "3,8\xa0%"
+        assert percent(Share(1, 80)) == "1,3\xa0%"
+    assert _csv_percent(Share(3, 80)) == "3,8"
+    assert _csv_percent(Share(1, 80)) == "1,3"
+    assert _csv_percent(Share(2, 4)) == "50"

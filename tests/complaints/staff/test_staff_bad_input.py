@@ -117,6 +117,38 @@ def test_an_extension_of_an_overdue_complaint_to_a_date_already_past_is_refused(
     assert load(app, complaint_id).due_on == overdue
 
 
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "Қарау мерзімі өтіп кетті, сондықтан оны ұзартуға болмайды"),
+        ("ru", "Срок рассмотрения уже истёк, продлить его нельзя"),
+    ],
+)
+def test_a_deadline_that_has_passed_cannot_be_extended(app, team, lang, message):
+    # Extended afterwards, a late answer would count as on time in every report.
+    overdue = today(app) - timedelta(days=1)
+    complaint_id = new_complaint(
+        app, status="in_review", executor_id=team["executor"].id, due_on=overdue
+    )
+    team["head"].lang = lang
+    day = today(app) + timedelta(days=5)
+    response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert load(app, complaint_id).due_on == overdue
+    assert len(events_of(app, complaint_id)) == 1
+
+
+def test_a_deadline_can_be_extended_on_its_last_day(app, team):
+    complaint_id = new_complaint(
+        app, status="in_review", executor_id=team["executor"].id, due_on=today(app)
+    )
+    day = today(app) + timedelta(days=5)
+    response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+    assert response.status_code == 302
+    assert load(app, complaint_id).due_on == day
+
+
 def test_an_extension_to_a_date_within_a_year_is_taken(app, team):
     complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
     day = today(app) + timedelta(days=300)
