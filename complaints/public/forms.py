@@ -50,6 +50,18 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
 _BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
+# Unicode's format characters (category Cf, as of Unicode 15): zero-width spaces and joiners,
+# bidi overrides, the BOM, soft hyphens, tags. One pattern rather than a category lookup per
+# character, which cost a filing about half a millisecond of CPU; a test holds the list to
+# `unicodedata`.
+_FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+
+
 def _without_format_characters(value: str) -> str:
     """Drop Unicode format characters (zero-width spaces and joiners, bidi overrides, BOM).
 
@@ -57,7 +69,7 @@ def _without_format_characters(value: str) -> str:
     """
     if value.isascii():
         return value
-    return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+    return _FORMAT_CHARACTERS.sub("", value)
 
 
 def _shows_something(value: str) -> bool:

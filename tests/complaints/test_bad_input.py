@@ -365,3 +365,17 @@ def test_an_email_with_cyrillic_letters_before_the_at_is_refused_with_a_clear_me
     assert response.status_code == 400
     assert message in error_messages(response)
     assert_nothing_stored(app, tmp_path)
+
+
+def test_the_format_characters_removed_are_exactly_unicodes():
+    # The pattern stands in for a category lookup per character; it must match every format
+    # character this Python knows, and nothing assigned to another category.
+    import sys
+    import unicodedata
+
+    from complaints.public.forms import _FORMAT_CHARACTERS
+
+    matched = {c for c in range(sys.maxunicode + 1) if _FORMAT_CHARACTERS.match(chr(c))}
+    formats = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    assert formats <= matched
+    assert {unicodedata.category(chr(c)) for c in matched - formats} <= {"Cn"}
