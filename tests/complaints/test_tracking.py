@@ -7,6 +7,15 @@ from complaints.models import Complaint
 from qyzmet.extensions import db
 
 
+def open_tracked_page(client, lang: str) -> tuple[str, str, dict[str, str]]:
+    """File a complaint, look it up, and read the status page's forms: its number, the
+    page's address and the hidden fields (CSRF token, version) its forms send back."""
+    applicant = Applicant(client, lang)
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    return number, location, hidden_fields(client.get(location).get_data(as_text=True))
+
+
 @pytest.mark.parametrize(
     ("lang", "status_text"),
     [("kk", "Тіркелді"), ("ru", "Зарегистрирована")],
@@ -79,10 +88,7 @@ def test_an_overdue_complaint_says_so(app, client):
 
 
 def test_the_applicant_withdraws_an_open_complaint(app, client):
-    applicant = Applicant(client, "ru")
-    number, code, _ = applicant.file_ok()
-    location = applicant.track(number, code).headers["Location"]
-    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    number, location, tokens = open_tracked_page(client, "ru")
     response = client.post(
         f"/ru/complaints/track/{number}/withdraw/",
         data={**tokens, "reason": "Вопрос решён", "confirm": "y"},
@@ -100,10 +106,7 @@ def test_the_applicant_withdraws_an_open_complaint(app, client):
 
 
 def test_withdrawal_needs_confirmation_and_changes_nothing_without_it(app, client):
-    applicant = Applicant(client, "kk")
-    number, code, _ = applicant.file_ok()
-    location = applicant.track(number, code).headers["Location"]
-    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    number, _, tokens = open_tracked_page(client, "kk")
     response = client.post(f"/kk/complaints/track/{number}/withdraw/", data=tokens)
     assert response.status_code == 400
     assert "кері қайтарып алғыңыз келетінін растаңыз" in text_of(response)
@@ -112,10 +115,7 @@ def test_withdrawal_needs_confirmation_and_changes_nothing_without_it(app, clien
 
 
 def test_a_stale_withdrawal_is_refused_with_a_message(app, client):
-    applicant = Applicant(client, "ru")
-    number, code, _ = applicant.file_ok()
-    location = applicant.track(number, code).headers["Location"]
-    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    number, location, tokens = open_tracked_page(client, "ru")
     with app.app_context():
         complaint = db.session.execute(db.select(Complaint)).scalar_one()
         complaint.subject = complaint.subject + " "  # someone else saved it meanwhile
@@ -133,10 +133,7 @@ def test_a_stale_withdrawal_is_refused_with_a_message(app, client):
 def test_a_damaged_version_in_the_withdrawal_form_is_refused_and_changes_nothing(
     app, client, version
 ):
-    applicant = Applicant(client, "ru")
-    number, code, _ = applicant.file_ok()
-    location = applicant.track(number, code).headers["Location"]
-    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    number, _, tokens = open_tracked_page(client, "ru")
     response = client.post(
         f"/ru/complaints/track/{number}/withdraw/",
         data={**tokens, "version": version, "confirm": "y"},
@@ -148,10 +145,7 @@ def test_a_damaged_version_in_the_withdrawal_form_is_refused_and_changes_nothing
 
 
 def test_withdrawing_twice_says_the_complaint_can_no_longer_be_withdrawn(app, client):
-    applicant = Applicant(client, "ru")
-    number, code, _ = applicant.file_ok()
-    location = applicant.track(number, code).headers["Location"]
-    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    number, location, tokens = open_tracked_page(client, "ru")
     url = f"/ru/complaints/track/{number}/withdraw/"
     assert client.post(url, data={**tokens, "confirm": "y"}).status_code == 302
     client.get(location)  # the first answer's message is read
