@@ -156,14 +156,14 @@ class Gunicorn:
     def kill(self, workers: set[int] | None = None) -> None:
         """SIGKILL the master and every worker, as a power cut or the OOM killer would.
 
-        The master goes first so that it cannot start replacement workers. `workers` may be
-        read beforehand, so that the kill itself follows a moment the caller chose.
+        One signal to the process group reaches them all at the same instant: killed one by
+        one, the workers would go on answering (and finish the requests in flight) while the
+        master died. `workers` may be read beforehand, so that the kill itself follows a
+        moment the caller chose.
         """
         workers = self.worker_pids() if workers is None else workers
-        self.process.send_signal(signal.SIGKILL)
-        for pid in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=STOP_SECONDS)
         deadline = time.monotonic() + STOP_SECONDS
         while any(_alive(pid) for pid in workers):
@@ -254,7 +254,13 @@ def running_gunicorn(
     ]
     with open(log, "ab") as log_file:
         process = subprocess.Popen(
-            command, env=env, cwd=PROJECT_ROOT, stdout=log_file, stderr=subprocess.STDOUT
+            command,
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            # Its own process group, which kill() signals as one.
+            start_new_session=True,
         )
     server = Gunicorn(process, port, log, access_log)
     try:

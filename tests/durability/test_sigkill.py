@@ -65,7 +65,7 @@ class FilingLoad:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._attempts = itertools.count()
-        self._in_flight: set[int] = set()
+        self.sent_at: dict[int, float] = {}  # attempt → when it was sent (time.monotonic)
         self._threads = [
             threading.Thread(target=self._run, args=(n,), name=f"client-{n}", daemon=True)
             for n in range(CLIENTS)
@@ -80,11 +80,6 @@ class FilingLoad:
         for thread in self._threads:
             thread.join(timeout=PATIENCE_SECONDS)
 
-    def in_flight(self) -> set[int]:
-        """The attempts sent and not yet answered, at this moment."""
-        with self._lock:
-            return set(self._in_flight)
-
     def wait_for_receipts(self, count: int) -> None:
         deadline = time.monotonic() + PATIENCE_SECONDS
         while len(self.receipts) < count:
@@ -94,12 +89,21 @@ class FilingLoad:
                 raise AssertionError(f"only {len(self.receipts)} of {count} receipts arrived")
             time.sleep(0.05)
 
+    def cut_off_by_kill_at(self, moment: float) -> set[int]:
+        """The attempts sent before `moment` that never got an answer: in flight at the kill.
+
+        Judged afterwards, from when each attempt was sent: a snapshot of the attempts in
+        flight taken just before the kill races with the answers still arriving.
+        """
+        with self._lock:
+            return {attempt for attempt in self.cut_off if self.sent_at[attempt] < moment}
+
     def _until_answered(self, request):
         """Send until the server answers; a dead server is waited for, not given up on."""
         while not self._stop.is_set():
             attempt = next(self._attempts)
             with self._lock:
-                self._in_flight.add(attempt)
+                self.sent_at[attempt] = time.monotonic()
             try:
                 return request()
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
@@ -108,9 +112,6 @@ class FilingLoad:
                 with self._lock:
                     self.cut_off.add(attempt)
                 time.sleep(RETRY_PAUSE_SECONDS)
-            finally:
-                with self._lock:
-                    self._in_flight.discard(attempt)
         return None
 
     def _run(self, client: int) -> None:
@@ -183,7 +184,7 @@ def test_every_receipt_survives_sigkill_of_gunicorn_and_numbers_stay_gapless(
         try:
             load.wait_for_receipts(RECEIPTS_BEFORE_KILL)
             workers = first.worker_pids()
-            in_flight_at_kill = load.in_flight()
+            killed_at = time.monotonic()
             first.kill(workers)
             # The same port: the clients carry on against the address they know.
             with running_gunicorn(
@@ -195,7 +196,7 @@ def test_every_receipt_survives_sigkill_of_gunicorn_and_numbers_stay_gapless(
         finally:
             load.stop()
 
-    assert in_flight_at_kill & load.cut_off, "the kill cut off no request in flight"
+    assert load.cut_off_by_kill_at(killed_at), "the kill cut off no request in flight"
     assert load.failure is None
     assert load.refused == []
 
