@@ -6,19 +6,19 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 
 from complaints import services
 from complaints.models import StaffUser
 from complaints.public.forms import clean_line
 from complaints.staff import blueprint
 from complaints.staff.auth import (
-    SignedInStaff,
     check_password,
     current_staff,
     hash_password,
     needs_rehash,
     staff_required,
+    start_session,
 )
 from complaints.staff.forms import LoginForm, PasswordChangeForm
 from qyzmet.extensions import db, limiter
@@ -75,8 +75,7 @@ def login():
             new_hash = hash_password(form.password.data) if needs_rehash(staff) else None
             services.record_login(db.session, staff.id, services.utcnow(), new_hash)
             # A new session on sign-in: nothing from before (a planted cookie) carries over.
-            session.clear()
-            login_user(SignedInStaff(staff))
+            start_session(staff)
             return redirect(_safe_next(request.args.get("next")) or url_for(".queue"))
         form.password.errors = [_("The email address or the password is not right.")]
         return render_template("staff/login.html", form=form), 400
@@ -111,8 +110,7 @@ def password():
             return render_template("staff/password.html", form=form), 400
         staff = services.set_password(db.session, staff.id, hash_password(form.new_password.data))
         # This session stays signed in under the new version; every other one is signed out.
-        session.clear()
-        login_user(SignedInStaff(staff))
+        start_session(staff)
         flash(_("Your password has been changed. Other sessions have been signed out."), "success")
         return redirect(url_for(".queue"))
     status = 400 if request.method == "POST" else 200
