@@ -49,14 +49,31 @@ def _account_key() -> str:
     return f"password:{current_staff().id}"
 
 
+# Path segments a browser resolves to this or the parent folder ("%2e" is a dot to it).
+_DOT_SEGMENTS = frozenset({".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"})
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Follow `next` only within our own staff pages, never to another site."""
+    """Follow `next` only within our own staff pages, never to another site.
+
+    The path must stay under /<lang>/staff/ as the browser resolves it, so no dot segments
+    (`/kk/staff/../..//evil.example` is `//evil.example` to the browser), no empty segment
+    and no backslash, which browsers read as a slash.
+    """
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith(f"/{current_language()}/staff/"):
+    path = parts.path
+    if (
+        parts.scheme
+        or parts.netloc
+        or not path.startswith(f"/{current_language()}/staff/")
+        or "\\" in path
+        or "//" in path
+        or any(segment.lower() in _DOT_SEGMENTS for segment in path.split("/"))
+    ):
         return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 @blueprint.route("/login/", methods=["GET", "POST"])
