@@ -78,6 +78,9 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
+        # In production the __Host- prefix: browsers then take the cookie only from this very
+        # host over HTTPS, so no other site of a shared parent domain can set or replace it.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static.
 # 'wasm-unsafe-eval' lets Pagefind's search run its WebAssembly; it does not allow eval().
@@ -21,6 +21,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# What a cache may not keep: the browser's (the Back button after signing out, the disk of a
+# shared computer) nor any proxy's.
+NO_STORE = "private, no-store"
+# Every back-office page shows personal data (names, IINs, complaint texts), and the page a
+# registrar gets after registering shows the access code.
+PRIVATE_BLUEPRINTS = frozenset({"staff"})
+
+
+def is_private(method: str, blueprint: str | None) -> bool:
+    """Whether a response must not be cached: a back-office page, or the answer to a form
+    (a form sent back with its errors shows what was typed: a name, an IIN, a phone)."""
+    return blueprint in PRIVATE_BLUEPRINTS or method not in ("GET", "HEAD")
+
 
 def init_app(app: Flask) -> None:
     @app.after_request
@@ -32,6 +45,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if is_private(request.method, request.blueprint):
+            headers.setdefault("Cache-Control", NO_STORE)
         if app.config.get("PRODUCTION"):
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response

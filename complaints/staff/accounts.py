@@ -6,19 +6,19 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 
 from complaints import services
 from complaints.models import StaffUser
 from complaints.public.forms import clean_line
 from complaints.staff import blueprint
 from complaints.staff.auth import (
-    SignedInStaff,
     check_password,
     current_staff,
     hash_password,
     needs_rehash,
     staff_required,
+    start_session,
 )
 from complaints.staff.forms import LoginForm, PasswordChangeForm
 from qyzmet.extensions import db, limiter
@@ -49,14 +49,31 @@ def _account_key() -> str:
     return f"password:{current_staff().id}"
 
 
+# Path segments a browser resolves to this or the parent folder ("%2e" is a dot to it).
+_DOT_SEGMENTS = frozenset({".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"})
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Follow `next` only within our own staff pages, never to another site."""
+    """Follow `next` only within our own staff pages, never to another site.
+
+    The path must stay under /<lang>/staff/ as the browser resolves it, so no dot segments
+    (`/kk/staff/../..//evil.example` is `//evil.example` to the browser), no empty segment
+    and no backslash, which browsers read as a slash.
+    """
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith(f"/{current_language()}/staff/"):
+    path = parts.path
+    if (
+        parts.scheme
+        or parts.netloc
+        or not path.startswith(f"/{current_language()}/staff/")
+        or "\\" in path
+        or "//" in path
+        or any(segment.lower() in _DOT_SEGMENTS for segment in path.split("/"))
+    ):
         return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 @blueprint.route("/login/", methods=["GET", "POST"])
@@ -75,8 +92,7 @@ def login():
             new_hash = hash_password(form.password.data) if needs_rehash(staff) else None
             services.record_login(db.session, staff.id, services.utcnow(), new_hash)
             # A new session on sign-in: nothing from before (a planted cookie) carries over.
-            session.clear()
-            login_user(SignedInStaff(staff))
+            start_session(staff)
             return redirect(_safe_next(request.args.get("next")) or url_for(".queue"))
         form.password.errors = [_("The email address or the password is not right.")]
         return render_template("staff/login.html", form=form), 400
@@ -111,8 +127,7 @@ def password():
             return render_template("staff/password.html", form=form), 400
         staff = services.set_password(db.session, staff.id, hash_password(form.new_password.data))
         # This session stays signed in under the new version; every other one is signed out.
-        session.clear()
-        login_user(SignedInStaff(staff))
+        start_session(staff)
         flash(_("Your password has been changed. Other sessions have been signed out."), "success")
         return redirect(url_for(".queue"))
     status = 400 if request.method == "POST" else 200

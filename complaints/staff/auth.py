@@ -3,26 +3,36 @@
 Flask-Login keeps the user id and a session version in the signed session cookie; changing a
 password, signing out or an admin's change to the account moves the version on, which ends
 every session of that account still carrying the old one.
+
+A session also ends STAFF_SESSION_LIFETIME after signing in, however it is used: the cookie
+is only signed, so Flask alone would honour it (or a copy of it) for 31 days after it was last
+written, and browsers that restore the last session keep it across restarts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, current_app, g, redirect, request, url_for
-from flask_login import UserMixin, current_user
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import UserMixin, current_user, login_user, logout_user
 
-from complaints import directory
+from complaints import directory, services
 from complaints.models import StaffUser
 from qyzmet.extensions import db, login_manager
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 STAFF_ROLES = ("registrar", "head", "executor", "supervisor", "admin")
+# A working day: a session not signed out on a shared computer does not outlive it.
+STAFF_SESSION_LIFETIME = timedelta(hours=12)
+# When the session's owner proved their password (seconds since the epoch, UTC).
+SIGNED_IN_AT = "staff_signed_in_at"
 
 
 def password_hasher() -> PasswordHasher:
@@ -57,8 +67,26 @@ class SignedInStaff(UserMixin):
         return getattr(self.staff, name)
 
 
+def start_session(staff: StaffUser) -> None:
+    """A new session for someone who has just given their password: nothing from before (a
+    planted cookie) carries over, and its working day starts now."""
+    session.clear()
+    login_user(SignedInStaff(staff))
+    session[SIGNED_IN_AT] = int(services.utcnow().timestamp())
+
+
+def _session_is_current() -> bool:
+    started = session.get(SIGNED_IN_AT)
+    if type(started) is not int:  # a session from before this rule, or not a staff session
+        return False
+    age = services.utcnow().timestamp() - started
+    return age < STAFF_SESSION_LIFETIME.total_seconds()
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedInStaff | None:
+    if not _session_is_current():
+        return None
     try:
         staff_id, version = (int(part) for part in user_id.split(":"))
     except ValueError:
@@ -108,6 +136,12 @@ def staff_required(*roles: str) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
+                if SIGNED_IN_AT in session:
+                    # A session that has ended (its day is over, or it was signed out
+                    # elsewhere): say so on the sign-in page, once.
+                    logout_user()
+                    session.pop(SIGNED_IN_AT)
+                    flash(_("Your session has ended. Sign in again to continue."), "error")
                 return redirect(url_for("staff.login", next=request.full_path))
             if roles and current_user.staff.role not in roles:
                 abort(404)

@@ -44,6 +44,8 @@ CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 STAFF_EMAIL = "head.taraz-city-akimat@example.kz"
 STAFF_PASSWORD = "correct horse battery"
 REMEMBER_COOKIE = "remember_token"  # Flask-Login's name; the app does not rename it
+# In production the session cookie's name carries the __Host- prefix (see the test below).
+PRODUCTION_SESSION_COOKIE = "__Host-session"
 NGINX_STATIC_HEADERS = (
     Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "qyzmet-static-headers.conf"
 )
@@ -174,12 +176,25 @@ def test_in_production_the_staff_session_cookie_is_secure_http_only_and_same_sit
 ):
     response = sign_in(production_app.test_client())
     assert response.status_code == 302
-    session = set_cookies(response)["session"]
+    session = set_cookies(response)[PRODUCTION_SESSION_COOKIE]
     assert {"secure", "httponly", "samesite=lax"} <= session
 
 
+def test_in_production_no_other_host_can_set_or_replace_the_session_cookie(production_app):
+    """A site on a sibling or parent domain (another *.gov.kz) could otherwise plant its own
+    `session` cookie for Domain=.gov.kz. Browsers accept a __Host- cookie only from this very
+    host, over HTTPS, for the whole site (Secure, Path=/, no Domain)."""
+    response = sign_in(production_app.test_client())
+    assert response.status_code == 302
+    cookies = set_cookies(response)
+    assert set(cookies) == {PRODUCTION_SESSION_COOKIE}
+    attributes = cookies[PRODUCTION_SESSION_COOKIE]
+    assert "secure" in attributes and "path=/" in attributes
+    assert not any(attribute.startswith("domain=") for attribute in attributes)
+
+
 def test_signing_in_sets_no_long_lived_remember_cookie(production_app):
-    assert set(set_cookies(sign_in(production_app.test_client()))) == {"session"}
+    assert set(set_cookies(sign_in(production_app.test_client()))) == {PRODUCTION_SESSION_COOKIE}
 
 
 def test_in_production_a_remember_cookie_would_be_secure_http_only_and_same_site(
