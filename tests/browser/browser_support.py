@@ -75,6 +75,38 @@ def assert_radio_groups_ask_their_question(page: Page) -> None:
     assert not silent, f"radio groups without a visible question on {page.url}: {silent}"
 
 
+# Each language's name as the language switcher and the forms show it: in its own language.
+LANGUAGE_NAMES = {"Қазақша": "kk", "Русский": "ru"}
+
+
+def assert_language_names_carry_their_lang(page: Page) -> None:
+    """WCAG 3.1.2: a language's name written in that language is marked with its `lang`.
+
+    A Kazakh screen reader voice reads "Русский" on a Kazakh page as Kazakh letters, unless the
+    text (or an element around it) says `lang="ru"`.
+    """
+    wrong = page.evaluate(
+        """names => {
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const found = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const [name, code] of Object.entries(names)) {
+                    if (!node.data.includes(name)) continue;
+                    const marked = node.parentElement.closest('[lang]');
+                    const lang = marked ? marked.getAttribute('lang') : '';
+                    if (lang !== code) {
+                        found.push(`${name} in <${node.parentElement.tagName.toLowerCase()}>`
+                            + ` under lang="${lang}"`);
+                    }
+                }
+            }
+            return found;
+        }""",
+        LANGUAGE_NAMES,
+    )
+    assert not wrong, f"language names without their own lang on {page.url}: {wrong}"
+
+
 def assert_reflows_at_320_px(page: Page) -> None:
     """WCAG 1.4.10: at 320 CSS pixels the page scrolls only vertically."""
     page.set_viewport_size(NARROWEST_PHONE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import assert_no_axe_violations
+from browser_support import assert_language_names_carry_their_lang, assert_no_axe_violations
 from helpers import make_staff
 from playwright.sync_api import Page, expect
 
@@ -149,6 +149,7 @@ def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, consol
             for summary in page.locator("details.qz-action > summary").all():
                 summary.click()
             assert_no_axe_violations(page)  # the complaint page with every action form open
+            assert_language_names_carry_their_lang(page)  # "Answer by: … · Русский"
         for path in {
             "registrar": ["register/"],
             "head": ["reports/"],
@@ -158,6 +159,7 @@ def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, consol
         }[role] + ["password/"]:
             page.goto(f"{base}/{lang}/staff/{path}")
             assert_no_axe_violations(page)
+            assert_language_names_carry_their_lang(page)  # the new account's language radios
             submit = page.locator("main form[method=post] button[type=submit]").last
             if path in {"register/", "password/"}:
                 submit.click()  # sent empty: the error summary and field errors
