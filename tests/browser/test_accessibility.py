@@ -160,3 +160,40 @@ def test_receipt_and_tracking_pages_are_accessible(page, live_server, lang):
     page.wait_for_url(re.compile(f"/track/{number}/$"))
     assert_no_axe_violations(page)
     assert_reflows_at_320_px(page)
+
+
+def test_a_refused_withdrawal_is_announced_like_a_done_one(context, live_server):
+    """WCAG 4.1.3: the message after a withdrawal, done or refused, is an alert that takes focus.
+
+    Both answer what the applicant has just done, so both follow GOV.UK's notification banner
+    for an outcome: role="alert", focused on load. A refusal shown as a plain region was read
+    only by someone who went looking for it.
+    """
+    base = live_server.url
+    filing = context.new_page()
+    filing.goto(f"{base}/ru/complaints/new/?akimat=taraz-city-akimat")
+    filing.fill("#subject", "Не выдали справку")
+    filing.fill("#text", "В отделе отказались принять заявление без объяснения причин.")
+    filing.fill("#full_name", "Ирина Ли")
+    filing.fill("#email", "irina@example.kz")
+    filing.locator("input[name=reply_channel][value=email]").check()
+    filing.locator("#consent").check()
+    filing.locator("#submit").click()
+    code = filing.locator("#access-code").inner_text()
+    filing.locator("main a[href*='/complaints/track/']").click()
+    filing.fill("#access_code", code)
+    filing.locator("main form button[type=submit]").click()
+    filing.wait_for_url(re.compile(r"/track/[A-Z]+-\d{4}-\d{6}/$"))
+
+    # The same status page in two tabs: the complaint is withdrawn in the second one first.
+    tabs = [filing, context.new_page()]
+    tabs[1].goto(filing.url)
+    for tab in reversed(tabs):
+        tab.locator("details.govuk-details > summary").click()
+        tab.locator("input[name=confirm]").check()
+        tab.locator("details form button[type=submit]").click()
+        tab.wait_for_load_state("load")
+        banner = tab.locator("main .govuk-notification-banner")
+        expect(banner).to_have_count(1)
+        expect(banner).to_have_attribute("role", "alert")
+        expect(banner).to_be_focused()
