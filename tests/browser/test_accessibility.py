@@ -12,9 +12,13 @@ import re
 import pytest
 from browser_support import (
     CONTENT,
+    NARROWEST_PHONE,
+    assert_focus_is_visible_and_unobscured,
     assert_no_axe_violations,
     assert_radio_groups_ask_their_question,
     assert_reflows_at_320_px,
+    assert_targets_are_at_least_24_px,
+    assert_text_spacing_clips_nothing,
     small_pdf,
 )
 from playwright.sync_api import expect
@@ -197,3 +201,32 @@ def test_a_refused_withdrawal_is_announced_like_a_done_one(context, live_server)
         expect(banner).to_have_count(1)
         expect(banner).to_have_attribute("role", "alert")
         expect(banner).to_be_focused()
+
+
+# A guide page rich in parts (contents list, steps, repealed-act notice, office details).
+RICH_SERVICE = "almaty-city-housing-privatisation-2018"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_text_spacing_targets_and_focus_hold_on_the_citizens_main_pages(page, live_server, lang):
+    """What axe does not judge, measured on the pages a citizen goes through: 1.4.12 text
+    spacing and 2.5.8 target size at 1280 and 320 px, and 2.4.7 / 2.4.11 focus at 320 px."""
+    for path in (
+        "",
+        f"services/{RICH_SERVICE}/",
+        "complaints/new/",
+        "complaints/track/",
+    ):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/{lang}/{path}")
+        if path == "complaints/new/":
+            with page.expect_navigation():
+                page.locator("form.qz-complaint-form button[type=submit]").click()
+            expect(page.locator(".govuk-error-summary")).to_be_focused()
+        page.wait_for_load_state("load")
+        assert_targets_are_at_least_24_px(page)
+        assert_text_spacing_clips_nothing(page)
+        page.set_viewport_size(NARROWEST_PHONE)
+        assert_targets_are_at_least_24_px(page)
+        assert_text_spacing_clips_nothing(page)
+        assert assert_focus_is_visible_and_unobscured(page) > 5
