@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import assert_language_names_carry_their_lang, assert_no_axe_violations
+from browser_support import (
+    NARROWEST_PHONE,
+    assert_language_names_carry_their_lang,
+    assert_no_axe_violations,
+    assert_text_spacing_clips_nothing,
+)
 from helpers import make_staff
 from playwright.sync_api import Page, expect
 
@@ -150,6 +155,9 @@ def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, consol
                 summary.click()
             assert_no_axe_violations(page)  # the complaint page with every action form open
             assert_language_names_carry_their_lang(page)  # "Answer by: … · Русский"
+            page.set_viewport_size(NARROWEST_PHONE)  # the timeline's tags at 320 px
+            assert_text_spacing_clips_nothing(page)
+            page.set_viewport_size({"width": 1280, "height": 720})
         for path in {
             "registrar": ["register/"],
             "head": ["reports/"],
