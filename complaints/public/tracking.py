@@ -6,6 +6,7 @@ so the applicant can reload the page, withdraw or answer the survey without rety
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from flask import (
@@ -96,6 +97,13 @@ def track():
             )
         ]
         return render_template("complaints/track.html", form=form), 400
+    if request.method != "POST":
+        # From the receipt: the number it has just shown is filled in (WCAG 3.3.7, redundant
+        # entry). The access code never travels in a link; the applicant types or pastes it.
+        with contextlib.suppress(InvalidRegistrationNumber):
+            form.registration_number.data = str(
+                parse_registration_number(request.args.get("number", ""))
+            )
     status = 400 if request.method == "POST" else 200
     return render_template("complaints/track.html", form=form), status
 

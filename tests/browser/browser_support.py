@@ -75,6 +75,38 @@ def assert_radio_groups_ask_their_question(page: Page) -> None:
     assert not silent, f"radio groups without a visible question on {page.url}: {silent}"
 
 
+# Each language's name as the language switcher and the forms show it: in its own language.
+LANGUAGE_NAMES = {"Қазақша": "kk", "Русский": "ru"}
+
+
+def assert_language_names_carry_their_lang(page: Page) -> None:
+    """WCAG 3.1.2: a language's name written in that language is marked with its `lang`.
+
+    A Kazakh screen reader voice reads "Русский" on a Kazakh page as Kazakh letters, unless the
+    text (or an element around it) says `lang="ru"`.
+    """
+    wrong = page.evaluate(
+        """names => {
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const found = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const [name, code] of Object.entries(names)) {
+                    if (!node.data.includes(name)) continue;
+                    const marked = node.parentElement.closest('[lang]');
+                    const lang = marked ? marked.getAttribute('lang') : '';
+                    if (lang !== code) {
+                        found.push(`${name} in <${node.parentElement.tagName.toLowerCase()}>`
+                            + ` under lang="${lang}"`);
+                    }
+                }
+            }
+            return found;
+        }""",
+        LANGUAGE_NAMES,
+    )
+    assert not wrong, f"language names without their own lang on {page.url}: {wrong}"
+
+
 def assert_reflows_at_320_px(page: Page) -> None:
     """WCAG 1.4.10: at 320 CSS pixels the page scrolls only vertically."""
     page.set_viewport_size(NARROWEST_PHONE)
@@ -99,6 +131,142 @@ def assert_reflows_at_320_px(page: Page) -> None:
         }"""
     )
     assert overflow is None, f"{page.url} scrolls sideways at 320 px: {overflow}"
+
+
+# WCAG 1.4.12's spacing: what a reader's own style sheet may set, all at once.
+TEXT_SPACING_CSS = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+
+# Names an element in a failure message: tag, id and first classes.
+_DESCRIBE_JS = """e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className.trim()
+        ? '.' + e.className.trim().split(/\\s+/).slice(0, 2).join('.') : '')"""
+
+
+def assert_text_spacing_clips_nothing(page: Page) -> None:
+    """WCAG 1.4.12: with the spacing above, no text is cut off and the page still reflows.
+
+    Cut off means a box that hides its overflow (a fixed height, `overflow: hidden`) holding
+    more than it shows. Boxes of a pixel or less are the visually hidden texts, meant so.
+    """
+    # A constructed style sheet: the page's Content-Security-Policy refuses a <style> element.
+    page.evaluate(
+        """css => {
+            const sheet = new CSSStyleSheet();
+            sheet.replaceSync(css);
+            document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        }""",
+        TEXT_SPACING_CSS,
+    )
+    problems = page.evaluate(
+        f"""() => {{
+            const describe = {_DESCRIBE_JS};
+            const hides = value => value === 'hidden' || value === 'clip';
+            const cut = [];
+            for (const e of document.body.querySelectorAll('*')) {{
+                if (!e.checkVisibility() || e.clientWidth <= 1 || e.clientHeight <= 1) continue;
+                const style = getComputedStyle(e);
+                const [high, shown] = [e.scrollHeight, e.clientHeight];
+                const [wide, room] = [e.scrollWidth, e.clientWidth];
+                if (hides(style.overflowY) && high > shown + 1)
+                    cut.push(`${{describe(e)}}: ${{high}} px of text in ${{shown}} px`);
+                if (hides(style.overflowX) && wide > room + 1)
+                    cut.push(`${{describe(e)}}: ${{wide}} px wide in ${{room}} px`);
+            }}
+            const width = document.scrollingElement.scrollWidth;
+            if (width > innerWidth) cut.push(`page ${{width}} px wide in ${{innerWidth}} px`);
+            return cut;
+        }}"""
+    )
+    page.evaluate("() => document.adoptedStyleSheets.pop()")
+    assert not problems, f"{page.url} with WCAG text spacing: {problems}"
+
+
+def assert_targets_are_at_least_24_px(page: Page) -> None:
+    """WCAG 2.5.8: each target is 24 × 24 CSS px, or a 24 px circle on it touches no other.
+
+    Links inside a sentence are exempt, as the criterion says; so are targets of a pixel or
+    less (the skip link until it is focused).
+    """
+    small = page.evaluate(
+        f"""() => {{
+            const describe = {_DESCRIBE_JS};
+            const query = 'a[href], button, input:not([type=hidden]), select, textarea, '
+                + 'summary, [tabindex]:not([tabindex="-1"])';
+            const targets = [...document.querySelectorAll(query)]
+                .filter(e => e.checkVisibility() && !e.closest('.qz-honeypot'));
+            const boxes = targets.map(e => e.getBoundingClientRect());
+            const inSentence = e => {{
+                if (e.tagName !== 'A' || getComputedStyle(e).display !== 'inline') return false;
+                const text = e.parentElement.closest('p, li, dd, td, div').textContent;
+                return text.replace(/\\s+/g, ' ').trim().length
+                    > e.textContent.trim().length + 3;
+            }};
+            const failing = [];
+            targets.forEach((e, i) => {{
+                const box = boxes[i];
+                if (box.width >= 24 && box.height >= 24) return;
+                if (box.width <= 1 || box.height <= 1 || inSentence(e)) return;
+                const x = box.left + box.width / 2, y = box.top + box.height / 2;
+                const crowded = boxes.some((other, j) => {{
+                    if (j === i || targets[j].contains(e) || e.contains(targets[j])) return false;
+                    const dx = Math.max(other.left - x, 0, x - other.right);
+                    const dy = Math.max(other.top - y, 0, y - other.bottom);
+                    if (Math.hypot(dx, dy) < 12) return true;  // the circle touches it
+                    const undersized = other.width < 24 || other.height < 24;
+                    const ox = other.left + other.width / 2, oy = other.top + other.height / 2;
+                    return undersized && Math.hypot(ox - x, oy - y) < 24;  // two circles touch
+                }});
+                if (crowded) failing.push(
+                    `${{describe(e)}} "${{e.textContent.trim().slice(0, 30)}}"`
+                    + ` ${{box.width.toFixed(1)}}×${{box.height.toFixed(1)}}`);
+            }});
+            return failing;
+        }}"""
+    )
+    assert not small, f"targets under 24 × 24 px with others too close on {page.url}: {small}"
+
+
+def assert_focus_is_visible_and_unobscured(page: Page, *, limit: int = 150) -> int:
+    """WCAG 2.4.7 and 2.4.11: Tab through the page; every stop shows an outline or a box
+    shadow and is, at least in part, on screen and not covered. Returns the number of stops."""
+    page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    for stops in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(
+            f"""() => {{
+                const e = document.activeElement;
+                if (e === document.body) return null;
+                const style = getComputedStyle(e);
+                const own = hit => hit === e || e.contains(hit)
+                    || (e.labels && [...e.labels].some(label => label.contains(hit)));
+                // Each line box of a wrapped link, cut to the screen: its middle must be it.
+                const hits = [...e.getClientRects()].map(box => {{
+                    const left = Math.max(box.left, 0), right = Math.min(box.right, innerWidth);
+                    const top = Math.max(box.top, 0), bottom = Math.min(box.bottom, innerHeight);
+                    return right > left && bottom > top
+                        ? document.elementFromPoint((left + right) / 2, (top + bottom) / 2)
+                        : null;
+                }}).filter(hit => hit !== null);
+                return {{
+                    element: ({_DESCRIBE_JS})(e),
+                    indicator: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+                        || style.boxShadow !== 'none',
+                    onScreen: hits.length > 0,
+                    covered: hits.length === 0 || hits.some(own)
+                        ? '' : hits.map({_DESCRIBE_JS}).join(', '),
+                }};
+            }}"""
+        )
+        if stop is None:
+            return stops
+        assert stop["indicator"], f"no visible focus on {stop['element']} at {page.url}"
+        assert stop["onScreen"], f"{stop['element']} takes focus off screen at {page.url}"
+        assert not stop["covered"], f"{stop['element']} is under {stop['covered']} at {page.url}"
+    raise AssertionError(f"{limit} presses of Tab never left {page.url}")
 
 
 def focused(page: Page) -> dict[str, str]:

@@ -12,9 +12,13 @@ import re
 import pytest
 from browser_support import (
     CONTENT,
+    NARROWEST_PHONE,
+    assert_focus_is_visible_and_unobscured,
     assert_no_axe_violations,
     assert_radio_groups_ask_their_question,
     assert_reflows_at_320_px,
+    assert_targets_are_at_least_24_px,
+    assert_text_spacing_clips_nothing,
     small_pdf,
 )
 from playwright.sync_api import expect
@@ -142,10 +146,11 @@ def test_receipt_and_tracking_pages_are_accessible(page, live_server, lang):
     assert_no_axe_violations(page)
     assert_reflows_at_320_px(page)
 
+    # WCAG 3.3.7: the receipt's link to tracking brings the number it has just shown along.
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/{lang}/complaints/track/")
+    page.locator("main a[href*='/complaints/track/']").click()
+    expect(page.locator("#registration_number")).to_have_value(number)
     assert_no_axe_violations(page)
-    page.fill("#registration_number", number)
     page.fill("#access_code", "WRONG-CODE")
     page.locator("form button[type=submit]").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
@@ -159,3 +164,69 @@ def test_receipt_and_tracking_pages_are_accessible(page, live_server, lang):
     page.wait_for_url(re.compile(f"/track/{number}/$"))
     assert_no_axe_violations(page)
     assert_reflows_at_320_px(page)
+
+
+def test_a_refused_withdrawal_is_announced_like_a_done_one(context, live_server):
+    """WCAG 4.1.3: the message after a withdrawal, done or refused, is an alert that takes focus.
+
+    Both answer what the applicant has just done, so both follow GOV.UK's notification banner
+    for an outcome: role="alert", focused on load. A refusal shown as a plain region was read
+    only by someone who went looking for it.
+    """
+    base = live_server.url
+    filing = context.new_page()
+    filing.goto(f"{base}/ru/complaints/new/?akimat=taraz-city-akimat")
+    filing.fill("#subject", "Не выдали справку")
+    filing.fill("#text", "В отделе отказались принять заявление без объяснения причин.")
+    filing.fill("#full_name", "Ирина Ли")
+    filing.fill("#email", "irina@example.kz")
+    filing.locator("input[name=reply_channel][value=email]").check()
+    filing.locator("#consent").check()
+    filing.locator("#submit").click()
+    code = filing.locator("#access-code").inner_text()
+    filing.locator("main a[href*='/complaints/track/']").click()
+    filing.fill("#access_code", code)
+    filing.locator("main form button[type=submit]").click()
+    filing.wait_for_url(re.compile(r"/track/[A-Z]+-\d{4}-\d{6}/$"))
+
+    # The same status page in two tabs: the complaint is withdrawn in the second one first.
+    tabs = [filing, context.new_page()]
+    tabs[1].goto(filing.url)
+    for tab in reversed(tabs):
+        tab.locator("details.govuk-details > summary").click()
+        tab.locator("input[name=confirm]").check()
+        tab.locator("details form button[type=submit]").click()
+        tab.wait_for_load_state("load")
+        banner = tab.locator("main .govuk-notification-banner")
+        expect(banner).to_have_count(1)
+        expect(banner).to_have_attribute("role", "alert")
+        expect(banner).to_be_focused()
+
+
+# A guide page rich in parts (contents list, steps, repealed-act notice, office details).
+RICH_SERVICE = "almaty-city-housing-privatisation-2018"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_text_spacing_targets_and_focus_hold_on_the_citizens_main_pages(page, live_server, lang):
+    """What axe does not judge, measured on the pages a citizen goes through: 1.4.12 text
+    spacing and 2.5.8 target size at 1280 and 320 px, and 2.4.7 / 2.4.11 focus at 320 px."""
+    for path in (
+        "",
+        f"services/{RICH_SERVICE}/",
+        "complaints/new/",
+        "complaints/track/",
+    ):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/{lang}/{path}")
+        if path == "complaints/new/":
+            with page.expect_navigation():
+                page.locator("form.qz-complaint-form button[type=submit]").click()
+            expect(page.locator(".govuk-error-summary")).to_be_focused()
+        page.wait_for_load_state("load")
+        assert_targets_are_at_least_24_px(page)
+        assert_text_spacing_clips_nothing(page)
+        page.set_viewport_size(NARROWEST_PHONE)
+        assert_targets_are_at_least_24_px(page)
+        assert_text_spacing_clips_nothing(page)
+        assert assert_focus_is_visible_and_unobscured(page) > 5

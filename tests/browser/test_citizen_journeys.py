@@ -148,7 +148,7 @@ def test_citizen_on_a_phone_finds_a_service_complains_and_tracks_it(
     expect(page.locator("#receipt")).to_contain_text(akimat.name)
     screenshot(page, "receipt", full_page=True)
 
-    page.locator("main a[href$='/complaints/track/']").tap()
+    page.locator("main a[href*='/complaints/track/']").tap()
     page.locator("#registration_number").fill(number)
     page.locator("#access_code").fill(code)
     screenshot(page, "tracking-form")

@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import assert_no_axe_violations
+from browser_support import (
+    NARROWEST_PHONE,
+    assert_language_names_carry_their_lang,
+    assert_no_axe_violations,
+    assert_text_spacing_clips_nothing,
+)
 from helpers import make_staff
 from playwright.sync_api import Page, expect
 
@@ -149,6 +154,10 @@ def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, consol
             for summary in page.locator("details.qz-action > summary").all():
                 summary.click()
             assert_no_axe_violations(page)  # the complaint page with every action form open
+            assert_language_names_carry_their_lang(page)  # "Answer by: … · Русский"
+            page.set_viewport_size(NARROWEST_PHONE)  # the timeline's tags at 320 px
+            assert_text_spacing_clips_nothing(page)
+            page.set_viewport_size({"width": 1280, "height": 720})
         for path in {
             "registrar": ["register/"],
             "head": ["reports/"],
@@ -158,6 +167,7 @@ def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, consol
         }[role] + ["password/"]:
             page.goto(f"{base}/{lang}/staff/{path}")
             assert_no_axe_violations(page)
+            assert_language_names_carry_their_lang(page)  # the new account's language radios
             submit = page.locator("main form[method=post] button[type=submit]").last
             if path in {"register/", "password/"}:
                 submit.click()  # sent empty: the error summary and field errors

@@ -61,6 +61,22 @@ def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(client, wrong):
     assert "Жалоба с таким регистрационным номером и кодом доступа не найдена" in text_of(response)
 
 
+@pytest.mark.parametrize(
+    ("given", "filled"),
+    [
+        ("trz-2026-000042", "TRZ-2026-000042"),
+        ("not a number", ""),
+        ("", ""),
+        ("<script>", ""),
+    ],
+)
+def test_the_tracking_form_fills_in_a_registration_number_given_in_its_link(client, given, filled):
+    soup = page(client.get("/kk/complaints/track/", query_string={"number": given}))
+    assert soup.select_one("#registration_number").get("value", "") == filled
+    assert soup.select_one("#access_code").get("value", "") == ""
+    assert not soup.select(".govuk-error-summary")
+
+
 def test_the_status_page_needs_a_successful_lookup_first(client):
     number, _, _ = Applicant(client).file_ok()
     assert client.get(f"/kk/complaints/track/{number}/").status_code == 404
