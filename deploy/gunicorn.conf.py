@@ -36,11 +36,13 @@ preload_app = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Logs go to stdout/stderr, which systemd keeps in the journal. The client address is the one
-# nginx forwarded; %(p)s is the worker's pid.
+# nginx forwarded; %(p)s is the worker's pid. The path without its query string (%(U)s, not
+# the request line %(r)s): the staff queue's search puts applicants' names in the query, and
+# the journal keeps what it is given for as long as it keeps anything.
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
-access_log_format = '%({x-forwarded-for}i)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms %(p)s'
+access_log_format = '%({x-forwarded-for}i)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms %(p)s'
 
 # gunicorn 25+ opens a control socket under the user's home for `gunicornc`; systemd's signals
 # (reload, stop) do the same job, and two servers on one host would compete for the path.

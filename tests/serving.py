@@ -143,11 +143,15 @@ class Gunicorn:
 
     def served_by(self, method: str, path: str) -> list[int]:
         """The pid of the worker that served each matching request, in the access log's order."""
-        pattern = re.compile(rf"^<(\d+)> {re.escape(method)} {re.escape(path)} \d{{3}}$")
+        # ACCESS_LOG_FORMAT ("<pid> GET /path 200") or the deployment's ('"GET /path HTTP/1.1"
+        # 200 … <pid>'): gunicorn writes %(p)s as <pid>.
+        request = re.compile(
+            rf'(?:^<\d+> |"){re.escape(method)} {re.escape(path)}(?: HTTP/[\d.]+")? \d{{3}}\b'
+        )
         return [
-            int(found.group(1))
+            int(re.search(r"<(\d+)>", line).group(1))
             for line in _tail(self.access_log, 10_000_000).splitlines()
-            if (found := pattern.match(line))
+            if request.search(line)
         ]
 
     def log_tail(self) -> str:
@@ -226,8 +230,13 @@ def running_gunicorn(
     workers: int = 2,
     port: int | None = None,
     name: str = "gunicorn",
+    access_log_format: str | None = ACCESS_LOG_FORMAT,
 ) -> Iterator[Gunicorn]:
-    """gunicorn with deploy/gunicorn.conf.py on 127.0.0.1, ready when every worker answers."""
+    """gunicorn with deploy/gunicorn.conf.py on 127.0.0.1, ready when every worker answers.
+
+    The access log is written in ACCESS_LOG_FORMAT, which `served_by` reads; None keeps the
+    deployment's own format.
+    """
     port = port or free_port()
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}.log"
@@ -247,11 +256,11 @@ def running_gunicorn(
         str(workers),
         "--access-logfile",
         str(access_log),
-        "--access-logformat",
-        ACCESS_LOG_FORMAT,
         "--error-logfile",
         "-",
     ]
+    if access_log_format is not None:
+        command += ["--access-logformat", access_log_format]
     with open(log, "ab") as log_file:
         process = subprocess.Popen(
             command,
