@@ -9,6 +9,10 @@ blueprint = Blueprint(
     template_folder="../templates",
 )
 
+from complaints.staff.auth import session_end_text  # noqa: E402
+
+blueprint.add_app_template_global(session_end_text)
+
 from complaints.staff import (  # noqa: E402, F401 - routes register on import
     accounts,
     admin,

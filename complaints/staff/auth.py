@@ -12,7 +12,7 @@ written, and browsers that restore the last session keep it across restarts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -25,6 +25,7 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 from complaints import directory, services
 from complaints.models import StaffUser
 from qyzmet.extensions import db, login_manager
+from qyzmet.templating import ALMATY, almaty_date, local_datetime
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -73,6 +74,26 @@ def start_session(staff: StaffUser) -> None:
     session.clear()
     login_user(SignedInStaff(staff))
     session[SIGNED_IN_AT] = int(services.utcnow().timestamp())
+
+
+def session_ends_at() -> datetime | None:
+    """When the signed-in member's session ends: the staff pages say so, so that nobody is
+    surprised by the sign-in page in the middle of writing an answer."""
+    started = session.get(SIGNED_IN_AT)
+    if type(started) is not int:
+        return None
+    return datetime.fromtimestamp(started, UTC) + STAFF_SESSION_LIFETIME
+
+
+def session_end_text() -> str:
+    """The end of the session as Almaty wall-clock time: the time alone when it is today,
+    else with its date (signed in at eight in the evening, it ends at eight in the morning)."""
+    ends = session_ends_at()
+    if ends is None:
+        return ""
+    if almaty_date(ends) == almaty_date(services.utcnow()):
+        return f"{ends.astimezone(ALMATY):%H:%M}"
+    return local_datetime(ends)
 
 
 def _session_is_current() -> bool:

@@ -6,7 +6,7 @@ restarts: a staff member who never signs out on a shared computer would leave th
 complaints open for a month.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from helpers import Staff, hidden_fields, make_staff, text_of
@@ -100,3 +100,30 @@ def test_the_sign_in_page_says_the_session_has_ended(app, clock, lang, message):
     clock(hours=13)
     response = member.client.get(f"/{lang}/staff/", follow_redirects=True)
     assert message in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("lang", "until"),
+    [("kk", "Сеанс аяқталатын уақыт: 20:00"), ("ru", "Сеанс действует до 20:00")],
+)
+def test_staff_pages_say_when_the_session_ends_in_almaty_time(app, monkeypatch, lang, until):
+    # 08:00 in Almaty (UTC+5): the working day's session ends at 20:00 the same day.
+    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
+    make_staff(app, "head")
+    member = Staff(app, "head.taraz-city-akimat@example.kz", lang=lang)
+    assert member.login().status_code == 302
+    assert until in text_of(member.get("/"))
+
+
+def test_a_session_that_ends_tomorrow_is_given_with_its_date(app, monkeypatch):
+    # 20:00 in Almaty: the session ends at 08:00 the next morning.
+    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
+    make_staff(app, "head")
+    member = Staff(app, "head.taraz-city-akimat@example.kz", lang="ru")
+    assert member.login().status_code == 302
+    assert "Сеанс действует до 24 ноября 2026 г., 08:00" in text_of(member.get("/"))
+
+
+def test_the_sign_in_page_names_no_session_end(app):
+    page = app.test_client().get("/ru/staff/login/")
+    assert "Сеанс действует до" not in text_of(page)
