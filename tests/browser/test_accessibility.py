@@ -126,22 +126,37 @@ def test_complaint_form_is_accessible_empty_and_with_errors(page, live_server, l
     assert_reflows_at_320_px(page)
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_receipt_and_tracking_pages_are_accessible(page, live_server, lang):
-    page.goto(f"{live_server.url}/{lang}/complaints/new/?akimat=taraz-city-akimat")
-    page.fill("#subject", "Құжаттар қабылданбады")
-    page.fill("#text", "Бөлім маманы өтінішті себепсіз қабылдамады.")
-    page.fill("#full_name", "Асқар Жұмабаев")
-    page.fill("#email", "askar@example.kz")
+def file_a_complaint(
+    page, form_url: str, subject: str, text: str, name: str, email: str, attachments=()
+) -> tuple[str, str]:
+    """Fill the complaint form as a person would and send it; the receipt's number and code."""
+    page.goto(form_url)
+    page.fill("#subject", subject)
+    page.fill("#text", text)
+    page.fill("#full_name", name)
+    page.fill("#email", email)
     page.locator("input[name=reply_channel][value=email]").check()
-    page.set_input_files(
-        "#attachments",
-        {"name": "хат.pdf", "mimeType": "application/pdf", "buffer": small_pdf("Letter")},
-    )
+    if attachments:
+        page.set_input_files("#attachments", list(attachments))
     page.locator("#consent").check()
     page.locator("form.qz-complaint-form button[type=submit]").click()
-    number = page.locator("#registration-number").inner_text()
-    code = page.locator("#access-code").inner_text()
+    return (
+        page.locator("#registration-number").inner_text(),
+        page.locator("#access-code").inner_text(),
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_receipt_and_tracking_pages_are_accessible(page, live_server, lang):
+    number, code = file_a_complaint(
+        page,
+        f"{live_server.url}/{lang}/complaints/new/?akimat=taraz-city-akimat",
+        "Құжаттар қабылданбады",
+        "Бөлім маманы өтінішті себепсіз қабылдамады.",
+        "Асқар Жұмабаев",
+        "askar@example.kz",
+        [{"name": "хат.pdf", "mimeType": "application/pdf", "buffer": small_pdf("Letter")}],
+    )
     assert re.fullmatch(r"[A-Z]+-\d{4}-\d{6}", number)
     assert_no_axe_violations(page)
     assert_reflows_at_320_px(page)
@@ -175,15 +190,14 @@ def test_a_refused_withdrawal_is_announced_like_a_done_one(context, live_server)
     """
     base = live_server.url
     filing = context.new_page()
-    filing.goto(f"{base}/ru/complaints/new/?akimat=taraz-city-akimat")
-    filing.fill("#subject", "Не выдали справку")
-    filing.fill("#text", "В отделе отказались принять заявление без объяснения причин.")
-    filing.fill("#full_name", "Ирина Ли")
-    filing.fill("#email", "irina@example.kz")
-    filing.locator("input[name=reply_channel][value=email]").check()
-    filing.locator("#consent").check()
-    filing.locator("#submit").click()
-    code = filing.locator("#access-code").inner_text()
+    _number, code = file_a_complaint(
+        filing,
+        f"{base}/ru/complaints/new/?akimat=taraz-city-akimat",
+        "Не выдали справку",
+        "В отделе отказались принять заявление без объяснения причин.",
+        "Ирина Ли",
+        "irina@example.kz",
+    )
     filing.locator("main a[href*='/complaints/track/']").click()
     filing.fill("#access_code", code)
     filing.locator("main form button[type=submit]").click()
