@@ -1,6 +1,7 @@
 # Qyzmet — the commands a fresh clone needs. `make run` and `make test` are the contract.
 SHELL := /bin/bash
-PYTHON ?= python3
+# Deferred (?=): evaluated when the virtualenv is made, after system-deps.
+PYTHON ?= $(shell bash scripts/venv-python.sh)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
@@ -15,7 +16,8 @@ run: install $(MO_FILES)
 	$(BIN)/flask staff demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install system-deps $(MO_FILES)
+# system-deps first: it may install python3-venv, which decides the virtualenv's interpreter.
+test: system-deps install $(MO_FILES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -46,7 +48,7 @@ check: install
 build: install $(MO_FILES)
 	$(BIN)/flask guide build --out build/site
 
-bench: install $(MO_FILES) system-deps
+bench: system-deps install $(MO_FILES)
 	$(BIN)/python bench/run.py
 
 lint: install

@@ -11,6 +11,7 @@ import math
 import os
 import platform
 import statistics
+import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,6 +98,7 @@ def machine() -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
         f"{os.cpu_count()} CPU ({model}), {memory_gib:.0f} GiB RAM, {platform.platform()}, "
-        f"Python {platform.python_version()}; load average {load} "
+        f"Python {platform.python_version()} ({os.path.realpath(sys.executable)}); "
+        f"load average {load} "
         f"at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )

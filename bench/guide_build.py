@@ -18,6 +18,7 @@ import gzip
 import os
 import re
 import shutil
+import subprocess  # nosec B404  # runs only Pagefind, with fixed arguments
 import tempfile
 import time
 from dataclasses import dataclass
@@ -436,12 +437,24 @@ def run(quick: bool) -> list[Figure]:
     return figures
 
 
+def pagefind_version() -> str:
+    """Which Pagefind indexed: its speed differs a lot between releases (docs/benchmarks.md)."""
+    from guide.freeze import pagefind_command
+
+    command = pagefind_command()
+    answer = subprocess.run(  # nosec B603  # Pagefind's own binary, fixed arguments
+        [*command, "--version"], capture_output=True, text=True, check=False
+    )
+    return f"{answer.stdout.strip() or answer.stderr.strip()} ({command[-1]})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="200 services, one run")
     parser.add_argument("--json", type=Path, help="also write the figures here (for run.py)")
     args = parser.parse_args()
     print(f"Machine: {machine()}")
+    print(f"Pagefind: {pagefind_version()}")
     figures = run(args.quick)
     print_figures(figures, "Guide build figures:")
     if args.json:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the test suite drives for real: Chromium (browser tests), PostgreSQL (the
-# production database) and Redis (shared rate limits). Installs only what is missing.
+# production database) and Redis (shared rate limits), and python3-venv for the virtualenv.
+# Installs only what is missing.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,12 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # Kazakh letters must render in screenshots: a font with Cyrillic Extended glyphs.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The virtualenv is made with Debian's python3 when it can make one (scripts/venv-python.sh).
+if [ -x /usr/bin/python3 ] \
+  && /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  && ! /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
