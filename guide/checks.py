@@ -123,7 +123,9 @@ def _text_problems(content: LanguageContent) -> Iterator[Problem]:
             prefix = f"bodies[{model.id}]"  # type: ignore[attr-defined]
         if file == "catalogue":
             file = f"guide/content/{content.lang}/catalogue.yaml"
-        if not any(_text_problem(value, content.lang) for value in _strings(model, [])):
+        # One search over all of a model's strings rather than one per string: a line break
+        # between them ends any match, as the end of a string does.
+        if not _text_problem("\n".join(_strings(model, [])), content.lang):
             continue
         for path, value in _walk(model, prefix):
             if not isinstance(value, str):
