@@ -167,17 +167,12 @@ def pagefind_command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def start_pagefind(out_dir: Path) -> subprocess.Popen:
-    """Start indexing the frozen pages; Pagefind keeps one index per `<html lang>` (kk and ru)."""
-    return subprocess.Popen(  # noqa: S603  # nosec B603  # fixed arguments, Pagefind's own binary
-        [*pagefind_command(), "--site", str(out_dir), "--silent"]
+def run_pagefind(out_dir: Path) -> None:
+    """Index the frozen pages; Pagefind keeps one index per `<html lang>` (kk and ru)."""
+    subprocess.run(  # noqa: S603  # nosec B603  # fixed arguments, Pagefind's own binary
+        [*pagefind_command(), "--site", str(out_dir), "--silent"],
+        check=True,
     )
-
-
-def finish_pagefind(indexing: subprocess.Popen) -> None:
-    """Wait for the index; a failed Pagefind fails the build, as `subprocess.run` would."""
-    if indexing.wait() != 0:
-        raise subprocess.CalledProcessError(indexing.returncode, indexing.args)
 
 
 def build_site(
@@ -194,20 +189,10 @@ def build_site(
     finally:
         app.config["GUIDE_RECHECK_SECONDS"] = recheck
     html_pages = sum(1 for url in urls if url.endswith("/") or url.endswith(".html"))
-    # The link check runs while Pagefind indexes: Pagefind leaves part of a core idle (its
-    # last stages are serial), the check reads only the pages, and no page links into the
-    # index Pagefind writes.
-    indexing = start_pagefind(out_dir) if search_index else None
-    try:
-        problems = check_site(out_dir, scans)
-    except BaseException:
-        if indexing is not None:
-            indexing.kill()
-            indexing.wait()
-        raise
-    if indexing is not None:
-        finish_pagefind(indexing)
+    if search_index:
+        run_pagefind(out_dir)
     # os.walk rather than Path.rglob + is_file: a quarter of the CPU over Pagefind's thousands
     # of files (a frozen site holds no symbolic links, so both count the same files).
     files = sum(len(names) for _, _, names in os.walk(out_dir))
+    problems = check_site(out_dir, scans)
     return BuildReport(html_pages, files, time.perf_counter() - started, problems)

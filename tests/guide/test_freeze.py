@@ -149,16 +149,6 @@ def test_a_build_leaves_the_apps_url_defaults_and_rate_limits_as_they_were(tmp_p
     assert limiter.enabled == enabled
 
 
-def test_no_page_links_into_the_search_index(site):
-    """The link check reads the pages while Pagefind writes its index beside them: it may do
-    so only because no page links to a file of that index."""
-    out, _ = site
-    index_links = re.compile(r'(?:href|src|action|data|poster)="/pagefind/')
-    for page in out.rglob("*.html"):
-        if "pagefind" not in page.relative_to(out).parts:
-            assert not index_links.search(page.read_text(encoding="utf-8")), page
-
-
 def _small_build_app():
     return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
@@ -169,26 +159,3 @@ def test_a_failing_pagefind_fails_the_build(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
     with pytest.raises(subprocess.CalledProcessError):
         build_site(_small_build_app(), tmp_path / "out", jobs=1)
-
-
-def test_a_link_check_that_breaks_stops_pagefind_too(tmp_path, monkeypatch):
-    import guide.freeze
-
-    slow_indexer = tmp_path / "pagefind"
-    slow_indexer.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
-    slow_indexer.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow_indexer))
-    started = []
-    real_start = guide.freeze.start_pagefind
-    monkeypatch.setattr(
-        guide.freeze, "start_pagefind", lambda out: started.append(real_start(out)) or started[-1]
-    )
-
-    def broken_check(*args):
-        raise OSError("disk went away")
-
-    monkeypatch.setattr(guide.freeze, "check_site", broken_check)
-    with pytest.raises(OSError, match="disk went away"):
-        build_site(_small_build_app(), tmp_path / "out", jobs=1)
-    [indexing] = started
-    assert indexing.returncode is not None and indexing.returncode < 0  # killed, not finished
