@@ -30,6 +30,10 @@ def site(tmp_path_factory):
     return out, report
 
 
+def _small_build_app():
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
 @pytest.fixture(scope="module")
 def real_content():
     return load_content()
@@ -147,10 +151,6 @@ def test_a_build_leaves_the_apps_url_defaults_and_rate_limits_as_they_were(tmp_p
     build_site(app, tmp_path / "out", search_index=False, jobs=1)
     assert {key: list(value) for key, value in app.url_default_functions.items()} == defaults
     assert limiter.enabled == enabled
-
-
-def _small_build_app():
-    return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
 def test_a_failing_pagefind_fails_the_build(tmp_path, monkeypatch):
