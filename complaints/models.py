@@ -212,3 +212,23 @@ class SurveyResponse(db.Model):
     procedure: Mapped[str] = mapped_column(String(16))
     timeliness: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class KeptForm(db.Model):
+    """What a staff member sent after their session had ended, kept until they sign in again.
+
+    The one kind of row that is deleted: it is given back once, to the same member, and
+    dropped after KEPT_FORM_LIFETIME (complaints.services) if nobody comes back for it.
+    """
+
+    __tablename__ = "kept_forms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The link back to it after signing in (`?kept=…`); useless to anyone else.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(100))
+    view_args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # [name, value] pairs, in the order they were sent (a name may repeat).
+    fields: Mapped[list[list[str]]] = mapped_column(JSON)
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

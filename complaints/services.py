@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -46,6 +46,7 @@ from complaints.models import (
     Attachment,
     Complaint,
     ComplaintEvent,
+    KeptForm,
     Notification,
     RegistrationCounter,
     StaffUser,
@@ -996,6 +997,73 @@ def record_login(session: Session, staff_id: int, now: datetime, new_hash: str |
         staff.last_login_at = now
         if new_hash:
             staff.password_hash = new_hash
+
+
+# A session that ends on Friday evening is signed into again on Monday morning.
+KEPT_FORM_LIFETIME = timedelta(days=4)
+# Only the newest are kept for a member: an ended session cannot fill the database.
+KEPT_FORMS_PER_STAFF = 20
+
+
+@dataclass(frozen=True)
+class Kept:
+    endpoint: str
+    view_args: dict[str, Any]
+    fields: list[tuple[str, str]]
+
+
+def keep_form(
+    session: Session,
+    staff_id: int,
+    *,
+    endpoint: str,
+    view_args: dict[str, Any],
+    fields: Sequence[tuple[str, str]],
+    now: datetime,
+) -> str:
+    """Keep a form its sender's ended session could not take; the token gives it back.
+
+    Forms nobody came back for are dropped here, so kept text does not outlive its use.
+    """
+    token = secrets.token_urlsafe(32)
+    with write_transaction(session):
+        session.execute(delete(KeptForm).where(KeptForm.kept_at < now - KEPT_FORM_LIFETIME))
+        session.add(
+            KeptForm(
+                token=token,
+                staff_id=staff_id,
+                endpoint=endpoint,
+                view_args=dict(view_args),
+                fields=[[name, value] for name, value in fields],
+                kept_at=now,
+            )
+        )
+        newest = (
+            select(KeptForm.id)
+            .where(KeptForm.staff_id == staff_id)
+            .order_by(KeptForm.id.desc())
+            .limit(KEPT_FORMS_PER_STAFF)
+        )
+        session.execute(
+            delete(KeptForm).where(
+                KeptForm.staff_id == staff_id, KeptForm.id.not_in(newest.scalar_subquery())
+            )
+        )
+    return token
+
+
+def take_kept_form(session: Session, token: str, staff_id: int, now: datetime) -> Kept | None:
+    """The kept form, once, and only to the member who sent it; None for anything else."""
+    with write_transaction(session):
+        kept = session.execute(
+            select(KeptForm).where(KeptForm.token == token, KeptForm.staff_id == staff_id)
+        ).scalar_one_or_none()
+        if kept is None:
+            return None
+        given = Kept(kept.endpoint, dict(kept.view_args), [(n, v) for n, v in kept.fields])
+        fresh = kept.kept_at >= now - KEPT_FORM_LIFETIME
+        session.delete(kept)
+    return given if fresh else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -150,20 +150,34 @@ def current_staff() -> StaffUser:
     return current_user.staff
 
 
-def staff_required(*roles: str) -> Callable:
-    """Views for signed-in staff; with roles, only those roles (others get 404, not 403)."""
+def staff_required(*roles: str, keep_for: str | None = None) -> Callable:
+    """Views for signed-in staff; with roles, only those roles (others get 404, not 403).
+
+    `keep_for` names the page a POST to the view is sent from. A form sent there after the
+    session has ended is kept, and the sender goes back to that page once signed in again,
+    where `kept_form` fills the form in: an answer written at the end of the working day
+    is not lost to the sign-in page.
+    """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
+                back_to = _page_to_return_to()
                 if SIGNED_IN_AT in session:
                     # A session that has ended (its day is over, or it was signed out
                     # elsewhere): say so on the sign-in page, once.
+                    kept_page = None
+                    if keep_for and request.method == "POST":
+                        kept_page = _keep_sent_form(keep_for)
                     logout_user()
                     session.pop(SIGNED_IN_AT)
-                    flash(_("Your session has ended. Sign in again to continue."), "error")
-                return redirect(url_for("staff.login", next=request.full_path))
+                    if kept_page:
+                        back_to = kept_page
+                        flash(_ended_and_kept_message(), "error")
+                    else:
+                        flash(_("Your session has ended. Sign in again to continue."), "error")
+                return redirect(url_for("staff.login", next=back_to))
             if roles and current_user.staff.role not in roles:
                 abort(404)
             g.staff_scope = scope_of(current_user.staff)
@@ -173,3 +187,92 @@ def staff_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+# Fields a kept form never keeps: its token of the old session, and the honeypot.
+_NOT_KEPT = ("csrf_token", "website")
+
+
+def _page_to_return_to() -> str | None:
+    """Where sign-in sends the member back to: this page, unless only a form can reach it
+    (a GET of a POST-only address would answer 405)."""
+    rule = request.url_rule
+    if request.method in ("GET", "HEAD") or (rule is not None and "GET" in (rule.methods or ())):
+        return request.full_path
+    return None
+
+
+def _ended_session_staff_id() -> int | None:
+    """The member the ended session belonged to (Flask-Login leaves its id until sign-out)."""
+    user_id = session.get("_user_id")
+    if not isinstance(user_id, str):
+        return None
+    staff_id, _sep, _version = user_id.partition(":")
+    return int(staff_id) if staff_id.isdigit() else None
+
+
+def _keep_sent_form(page_endpoint: str) -> str | None:
+    """Keep the fields of this POST for its sender; the page to go back to, with the token.
+
+    Only a form that passed the CSRF check gets here, so the ended session's own pages sent it.
+    """
+    staff_id = _ended_session_staff_id()
+    fields = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if not name.endswith(_NOT_KEPT)
+    ]
+    if staff_id is None or db.session.get(StaffUser, staff_id) is None:
+        return None
+    if not any(value.strip() for _name, value in fields):
+        return None
+    token = services.keep_form(
+        db.session,
+        staff_id,
+        endpoint=request.endpoint or "",
+        view_args=dict(request.view_args or {}),
+        fields=fields,
+        now=services.utcnow(),
+    )
+    g.kept_files = any(upload.filename for upload in request.files.values())
+    page_args = {
+        name: value
+        for name, value in (request.view_args or {}).items()
+        if name in _endpoint_arguments(page_endpoint)
+    }
+    return url_for(page_endpoint, **page_args, kept=token)
+
+
+def _endpoint_arguments(endpoint: str) -> set[str]:
+    return {
+        argument
+        for rule in current_app.url_map.iter_rules(endpoint)
+        for argument in rule.arguments
+        if argument != "lang"
+    }
+
+
+def _ended_and_kept_message() -> str:
+    if g.get("kept_files"):
+        return _(
+            "Your session has ended. Sign in again to continue: what you sent has been kept "
+            "and will be in the form again. Attach the files again."
+        )
+    return _(
+        "Your session has ended. Sign in again to continue: what you sent has been kept "
+        "and will be in the form again."
+    )
+
+
+def kept_form(endpoint: str, **view_args: Any) -> services.Kept | None:
+    """The form kept for the signed-in member by `?kept=…`, if it was sent to `endpoint`
+    with these view arguments; given once, then gone."""
+    token = request.args.get("kept")
+    if not token or len(token) > 64:
+        return None
+    kept = services.take_kept_form(db.session, token, current_staff().id, services.utcnow())
+    if kept is None or kept.endpoint != endpoint:
+        return None
+    if any(kept.view_args.get(name) != value for name, value in view_args.items()):
+        return None
+    return kept

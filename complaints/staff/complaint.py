@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from complaints import directory, services
@@ -21,7 +22,7 @@ from complaints.mail import schedule_delivery
 from complaints.models import Attachment, Complaint, Notification, StaffUser
 from complaints.public.filing import as_choices
 from complaints.staff import blueprint
-from complaints.staff.auth import current_staff, staff_required
+from complaints.staff.auth import current_staff, kept_form, staff_required
 from complaints.staff.forms import (
     AssignForm,
     ConfirmForm,
@@ -104,7 +105,12 @@ def _form_for(action: Action, complaint: Complaint, formdata=None):
     return form
 
 
-def _render(complaint: Complaint, failed: tuple[Action, object] | None = None, status: int = 200):
+def _render(
+    complaint: Complaint,
+    failed: tuple[Action, object] | None = None,
+    status: int = 200,
+    unsent: list[str] | None = None,
+):
     lang = current_language()
     actions = _actions_for(complaint)
     forms = {action: _form_for(action, complaint) for action in actions}
@@ -149,6 +155,7 @@ def _render(complaint: Complaint, failed: tuple[Action, object] | None = None, s
         failed_mail=failed_mail,
         related=related,
         in_scope=lambda other: other is not None and other.akimat_id in g.staff_scope,
+        unsent=unsent or [],
     ), status
 
 
@@ -164,7 +171,49 @@ def _with_drafts(complaint: Complaint, entries: list) -> list[tuple[object, str 
 @blueprint.get("/complaints/<int:complaint_id>/")
 @staff_required()
 def complaint(complaint_id: int):
-    return _render(_complaint_in_scope(complaint_id))
+    complaint = _complaint_in_scope(complaint_id)
+    kept = kept_form("staff.act", complaint_id=complaint_id)
+    if kept is None:
+        return _render(complaint)
+    return _render_kept(complaint, kept)
+
+
+def _render_kept(complaint: Complaint, kept: services.Kept):
+    """The page with the action form its member sent as their session ended, filled in again.
+
+    It is not sent again by itself: the complaint may have moved on meanwhile, so the member
+    checks it against the page as it is now. When the action is no longer possible the text is
+    shown instead, to be copied.
+    """
+    action = next((a for a in FORMS if a.value == kept.view_args.get("action_name")), None)
+    if action is not None and action in _actions_for(complaint):
+        form = _form_for(action, complaint, formdata=MultiDict(kept.fields))
+        form.version.data = str(complaint.version)  # what the member sees now
+        flash(
+            _(
+                "Your session ended before this was saved. What you sent is in the form "
+                "below: check it and send it again."
+            ),
+            "error",
+        )
+        return _render(complaint, failed=(action, form))
+    flash(
+        _(
+            "Your session ended before this was saved, and this action is no longer possible "
+            "for the complaint. What you wrote is shown below so that you can copy it."
+        ),
+        "error",
+    )
+    unsent = [
+        value
+        for name, value in kept.fields
+        if value.strip() and name.rpartition("-")[2] in KEPT_TEXT_FIELDS
+    ]
+    return _render(complaint, unsent=unsent)
+
+
+# The fields whose text is worth giving back when the form itself cannot be.
+KEPT_TEXT_FIELDS = ("note", "reason", "answer", "forward_body")
 
 
 def _input_from(action: Action, form) -> services.ActionInput:
@@ -203,7 +252,7 @@ FIELD_MESSAGES = {
 
 
 @blueprint.post("/complaints/<int:complaint_id>/<action_name>/")
-@staff_required("registrar", "head", "executor")
+@staff_required("registrar", "head", "executor", keep_for="staff.complaint")
 def act(complaint_id: int, action_name: str):
     complaint = _complaint_in_scope(complaint_id)
     try:

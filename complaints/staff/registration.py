@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from complaints import directory, services
 from complaints.attachments import check_uploads
 from complaints.mail import schedule_delivery
 from complaints.public.filing import ATTACHMENT_MESSAGES, _with_choices, submitted_complaint
 from complaints.staff import blueprint
-from complaints.staff.auth import current_staff, staff_required
+from complaints.staff.auth import current_staff, kept_form, staff_required
 from complaints.staff.forms import RegisterForm
 from complaints.web import (
     akimat_phone,
@@ -29,15 +30,27 @@ from qyzmet.templating import ALMATY
 
 
 @blueprint.route("/register/", methods=["GET", "POST"])
-@staff_required("registrar")
+@staff_required("registrar", keep_for="staff.register")
 def register():
     lang = current_language()
     staff = current_staff()
-    form = _with_choices(RegisterForm(), lang)
+    kept = kept_form("staff.register") if request.method == "GET" else None
+    # Flask-WTF reads the request unless given other data; None would mean no data at all.
+    form = RegisterForm(formdata=MultiDict(kept.fields)) if kept else RegisterForm()
+    form = _with_choices(form, lang)
     # A registrar registers for their own akimat only, whatever the form says.
     form.akimat.choices = [c for c in form.akimat.choices if c.value == staff.akimat_id]
     if request.method == "GET":
         form.akimat.data = staff.akimat_id
+        if kept:
+            flash(
+                _(
+                    "Your session ended before the complaint was registered. What you sent is "
+                    "in the form below; files are not kept, so attach them again, check the "
+                    "form and send it."
+                ),
+                "error",
+            )
         return render_template("staff/register.html", form=form)
     if form.website.data:
         abort(400)

@@ -1,9 +1,12 @@
 """Staff accounts and complaints in known states, for the back-office tests."""
 
+from datetime import timedelta
+
 import pytest
 from backoffice import BAIZAK
 from helpers import Staff, make_staff
 
+from complaints import services
 from complaints.models import StaffUser
 from qyzmet.extensions import db
 
@@ -29,3 +32,15 @@ def team(app):
     for member in members.values():
         assert member.login().status_code == 302
     return members
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The app's clock, set by the test: `clock(hours=…)` is that long after the test began."""
+    started = services.utcnow()
+
+    def set_to(**elapsed):
+        monkeypatch.setattr(services, "utcnow", lambda: started + timedelta(**elapsed))
+
+    set_to()
+    return set_to

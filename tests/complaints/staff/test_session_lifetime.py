@@ -14,19 +14,6 @@ from helpers import Staff, hidden_fields, make_staff, text_of
 from complaints import services
 from complaints.staff.auth import STAFF_SESSION_LIFETIME
 
-STARTED = services.utcnow()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The app's clock, set by the test: `clock(hours=…)` is that long after STARTED."""
-
-    def set_to(**elapsed):
-        monkeypatch.setattr(services, "utcnow", lambda: STARTED + timedelta(**elapsed))
-
-    set_to()
-    return set_to
-
 
 @pytest.fixture
 def head(app, clock):
