@@ -175,3 +175,50 @@ def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, consol
         page.goto(f"{base}/{lang}/staff/?due=overdue&q=%D0%90")
         assert_no_axe_violations(page)
     assert re.match(r"http://127\.0\.0\.1:\d+", base)
+
+
+def test_an_answer_sent_after_the_session_ended_elsewhere_comes_back_after_signing_in(
+    browser, live_server, staff_accounts, console_log
+):
+    """The executor signs out on another computer while an answer is open here: sending it
+    leads to the sign-in page, and signing in leads back to the answer, filled in."""
+    base = live_server.url
+    filing = browser.new_context().new_page()
+    number, _code = file_in_russian(filing, base)
+    head = browser.new_context().new_page()
+    sign_in(head, base, staff_accounts["head"])
+    head.get_by_role("link", name=number).click()
+    open_action(head, "assign")
+    head.locator("#assign-executor_id").select_option(label="Browser Executor")
+    head.locator("#action-assign button[type=submit]").click()
+    complaint_url = head.url
+
+    executor = browser.new_context().new_page()
+    console_log.watch(executor)
+    sign_in(executor, base, staff_accounts["executor"])
+    executor.goto(complaint_url)
+    open_action(executor, "start_review")
+    executor.locator("#action-start_review button[type=submit]").click()
+    open_action(executor, "draft_answer")
+    executor.locator("input[name='draft_answer-outcome'][value=explained]").check()
+    answer = "Анықтаманы 2 жұмыс күні ішінде береміз."
+    executor.locator("#draft_answer-answer").fill(answer)
+
+    elsewhere = browser.new_context().new_page()
+    sign_in(elsewhere, base, staff_accounts["executor"])
+    elsewhere.locator(".qz-signout button[type=submit]").click()  # signs out every session
+
+    executor.locator("#action-draft_answer button[type=submit]").click()
+    expect(executor.locator(".govuk-notification-banner")).to_contain_text(
+        "Жіберген мәтініңіз сақталды"
+    )
+    assert_no_axe_violations(executor)
+    executor.locator("#email").fill(staff_accounts["executor"])
+    executor.locator("#password").fill(PASSWORD)
+    executor.locator("main form button[type=submit]").click()
+
+    expect(executor.locator("#draft_answer-answer")).to_have_value(answer)
+    expect(executor.locator("input[name='draft_answer-outcome'][value=explained]")).to_be_checked()
+    assert_no_axe_violations(executor)
+    executor.locator("#action-draft_answer button[type=submit]").click()
+    expect(executor.locator(".qz-status")).to_have_text(STATE_LABELS[State.ANSWER_DRAFTED]["kk"])
