@@ -121,11 +121,14 @@ class Postbox:
         message = build_message(self.config, notification)
         if not self.config.get("SMTP_HOST"):
             outbox = Path(self.config["OUTBOX_DIR"])
-            outbox.mkdir(parents=True, exist_ok=True)
             name = (
                 f"{notification.created_at:%Y%m%dT%H%M%S}-{notification.id}-{notification.kind}.eml"
             )
-            (outbox / name).write_bytes(message.as_bytes())
+            try:
+                (outbox / name).write_bytes(message.as_bytes())
+            except FileNotFoundError:  # the first email, or the folder was removed since
+                outbox.mkdir(parents=True, exist_ok=True)
+                (outbox / name).write_bytes(message.as_bytes())
             return
         kept = self._smtp is not None
         try:

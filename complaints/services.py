@@ -216,6 +216,8 @@ def _store_files(
     upload_root: Path, files: Sequence[AttachmentFile]
 ) -> list[tuple[AttachmentFile, str]]:
     """Write each file under a random name and flush it to disk before the row commits."""
+    if not files:
+        return []  # most complaints have none: no need to touch the folder
     upload_root.mkdir(parents=True, exist_ok=True)
     stored = []
     try:

@@ -2,6 +2,7 @@
 
 import io
 import re
+import shutil
 from datetime import date
 
 import pytest
@@ -218,6 +219,18 @@ def test_the_receipt_email_goes_to_the_outbox_in_the_applicants_language(app, cl
     assert subject == f"Жалоба {number} зарегистрирована"
     body = parsed.get_payload(decode=True).decode()
     assert code in body and "Срок ответа" in body
+
+
+def test_an_outbox_folder_removed_while_running_is_made_again(app, client, tmp_path):
+    Applicant(client, "kk").file_ok()
+    shutil.rmtree(tmp_path / "outbox")
+    Applicant(client, "kk").file_ok()
+    assert len(list((tmp_path / "outbox").glob("*-receipt.eml"))) == 1
+
+
+def test_a_complaint_without_files_leaves_the_upload_folder_alone(app, client, tmp_path):
+    Applicant(client, "kk").file_ok()
+    assert not (tmp_path / "attachments").exists()
 
 
 def test_filing_does_not_load_the_wtforms_catalogue(client, monkeypatch):
