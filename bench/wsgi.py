@@ -18,6 +18,7 @@ from complaints.models import Complaint
 from qyzmet import create_app
 from qyzmet.database import write_transaction
 from qyzmet.extensions import csrf, db
+from qyzmet.warmup import warm_up
 
 bench_metadata = MetaData()
 bench_rows = Table(
@@ -56,4 +57,6 @@ def create_bench_app() -> Flask:
 
 
 app = create_bench_app()
-gc.freeze()  # as deploy/wsgi.py does for the product's server
+# As deploy/wsgi.py does for the product's server.
+warm_up(app)
+gc.freeze()
