@@ -6,6 +6,7 @@ import logging
 import shutil
 from pathlib import Path
 
+from complaints.web import today_in_almaty, working_calendar
 from guide import views
 from qyzmet.warmup import warm_up
 
@@ -16,6 +17,9 @@ def test_a_warmed_app_serves_the_complaint_form_without_loading_content_again(
     monkeypatch.setattr(views, "_LOADED", {})
     warm_up(fixture_app)
     assert len(fixture_app.jinja_env.cache) == len(fixture_app.jinja_env.list_templates())
+    with fixture_app.app_context():
+        this_year = today_in_almaty().year
+        assert {this_year, this_year + 1} <= set(working_calendar()._years)
 
     def no_second_load(root):
         raise AssertionError("the content was loaded again")
