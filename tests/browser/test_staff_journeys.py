@@ -178,7 +178,7 @@ def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, consol
 
 
 def test_an_answer_sent_after_the_session_ended_elsewhere_comes_back_after_signing_in(
-    browser, live_server, staff_accounts, console_log
+    browser, live_server, staff_accounts, console_log, screenshot
 ):
     """The executor signs out on another computer while an answer is open here: sending it
     leads to the sign-in page, and signing in leads back to the answer, filled in."""
@@ -213,6 +213,7 @@ def test_an_answer_sent_after_the_session_ended_elsewhere_comes_back_after_signi
         "Жіберген мәтініңіз сақталды"
     )
     assert_no_axe_violations(executor)
+    screenshot(executor, "sign-in-says-the-answer-was-kept")
     executor.locator("#email").fill(staff_accounts["executor"])
     executor.locator("#password").fill(PASSWORD)
     executor.locator("main form button[type=submit]").click()
@@ -220,5 +221,6 @@ def test_an_answer_sent_after_the_session_ended_elsewhere_comes_back_after_signi
     expect(executor.locator("#draft_answer-answer")).to_have_value(answer)
     expect(executor.locator("input[name='draft_answer-outcome'][value=explained]")).to_be_checked()
     assert_no_axe_violations(executor)
+    screenshot(executor, "the-answer-is-back-in-its-form", full_page=True)
     executor.locator("#action-draft_answer button[type=submit]").click()
     expect(executor.locator(".qz-status")).to_have_text(STATE_LABELS[State.ANSWER_DRAFTED]["kk"])
