@@ -81,6 +81,18 @@ def open_action(page: Page, action: str) -> None:
     page.locator(f"#action-{action} > summary").click()
 
 
+def executor_starts_the_review(browser, base, staff_accounts, console_log, complaint_url) -> Page:
+    """The executor signs in, starts the review and opens the answer's form."""
+    executor = browser.new_context().new_page()
+    console_log.watch(executor)
+    sign_in(executor, base, staff_accounts["executor"])
+    executor.goto(complaint_url)
+    open_action(executor, "start_review")
+    executor.locator("#action-start_review button[type=submit]").click()
+    open_action(executor, "draft_answer")
+    return executor
+
+
 def test_staff_process_a_complaint_and_the_applicant_reads_the_answer(
     browser, live_server, staff_accounts, screenshot, console_log
 ):
@@ -102,13 +114,7 @@ def test_staff_process_a_complaint_and_the_applicant_reads_the_answer(
     expect(head.locator(".govuk-notification-banner--success")).to_be_visible()
     complaint_url = head.url
 
-    executor = browser.new_context().new_page()
-    console_log.watch(executor)
-    sign_in(executor, base, staff_accounts["executor"])
-    executor.goto(complaint_url)
-    open_action(executor, "start_review")
-    executor.locator("#action-start_review button[type=submit]").click()
-    open_action(executor, "draft_answer")
+    executor = executor_starts_the_review(browser, base, staff_accounts, console_log, complaint_url)
     executor.locator("input[name='draft_answer-outcome'][value=satisfied]").check()
     executor.locator("#draft_answer-answer").fill("Справка будет выдана в течение 2 рабочих дней.")
     screenshot(executor, "executor-drafts", full_page=True)
@@ -193,13 +199,7 @@ def test_an_answer_sent_after_the_session_ended_elsewhere_comes_back_after_signi
     head.locator("#action-assign button[type=submit]").click()
     complaint_url = head.url
 
-    executor = browser.new_context().new_page()
-    console_log.watch(executor)
-    sign_in(executor, base, staff_accounts["executor"])
-    executor.goto(complaint_url)
-    open_action(executor, "start_review")
-    executor.locator("#action-start_review button[type=submit]").click()
-    open_action(executor, "draft_answer")
+    executor = executor_starts_the_review(browser, base, staff_accounts, console_log, complaint_url)
     executor.locator("input[name='draft_answer-outcome'][value=explained]").check()
     answer = "Анықтаманы 2 жұмыс күні ішінде береміз."
     executor.locator("#draft_answer-answer").fill(answer)
