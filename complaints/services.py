@@ -1054,13 +1054,26 @@ def keep_form(
     return token
 
 
-def take_kept_form(session: Session, token: str, staff_id: int, now: datetime) -> Kept | None:
-    """The kept form, once, and only to the member who sent it; None for anything else."""
+def take_kept_form(
+    session: Session,
+    token: str,
+    staff_id: int,
+    *,
+    endpoint: str,
+    view_args: dict[str, Any],
+    now: datetime,
+) -> Kept | None:
+    """The kept form, once, and only to the member who sent it, on the page it came from
+    (`endpoint` and `view_args` it was sent with); None, leaving it kept, for anything else."""
     with write_transaction(session):
         kept = session.execute(
-            select(KeptForm).where(KeptForm.token == token, KeptForm.staff_id == staff_id)
+            select(KeptForm).where(
+                KeptForm.token == token,
+                KeptForm.staff_id == staff_id,
+                KeptForm.endpoint == endpoint,
+            )
         ).scalar_one_or_none()
-        if kept is None:
+        if kept is None or any(kept.view_args.get(k) != v for k, v in view_args.items()):
             return None
         given = Kept(kept.endpoint, dict(kept.view_args), [(n, v) for n, v in kept.fields])
         fresh = kept.kept_at >= now - KEPT_FORM_LIFETIME

@@ -270,9 +270,11 @@ def kept_form(endpoint: str, **view_args: Any) -> services.Kept | None:
     token = request.args.get("kept")
     if not token or len(token) > 64:
         return None
-    kept = services.take_kept_form(db.session, token, current_staff().id, services.utcnow())
-    if kept is None or kept.endpoint != endpoint:
-        return None
-    if any(kept.view_args.get(name) != value for name, value in view_args.items()):
-        return None
-    return kept
+    return services.take_kept_form(
+        db.session,
+        token,
+        current_staff().id,
+        endpoint=endpoint,
+        view_args=view_args,
+        now=services.utcnow(),
+    )

@@ -197,18 +197,22 @@ def _render_kept(complaint: Complaint, kept: services.Kept):
             "error",
         )
         return _render(complaint, failed=(action, form))
-    flash(
-        _(
-            "Your session ended before this was saved, and this action is no longer possible "
-            "for the complaint. What you wrote is shown below so that you can copy it."
-        ),
-        "error",
-    )
     unsent = [
         value
         for name, value in kept.fields
         if value.strip() and name.rpartition("-")[2] in KEPT_TEXT_FIELDS
     ]
+    if unsent:
+        message = _(
+            "Your session ended before this was saved, and this action is no longer possible "
+            "for the complaint. What you wrote is shown below so that you can copy it."
+        )
+    else:  # a decision with nothing written: nothing to copy
+        message = _(
+            "Your session ended before this was saved, and this action is no longer possible "
+            "for the complaint."
+        )
+    flash(message, "error")
     return _render(complaint, unsent=unsent)
 
 

@@ -123,6 +123,8 @@ def test_a_kept_form_is_not_given_back_on_another_complaints_page(app, team, clo
     response = executor.get(f"/complaints/{other}/?kept={token}")
     assert response.status_code == 200
     assert ANSWER not in response.get_data(as_text=True)
+    # Still kept for its own page.
+    assert ANSWER in executor.get(f"/complaints/{in_review}/?kept={token}").get_data(as_text=True)
 
 
 def test_an_answer_the_complaint_has_moved_past_is_shown_to_be_copied(app, team, clock, in_review):
@@ -226,13 +228,41 @@ def test_kept_forms_last_four_days_and_only_the_newest_twenty_are_kept(app, team
             for n in range(25)
         ]
         assert len(kept_rows(app)) == services.KEPT_FORMS_PER_STAFF == 20
-        assert services.take_kept_form(db.session, tokens[0], executor_id, start) is None
+
+        def take(token, now, **page):
+            page = {"endpoint": "staff.act", "view_args": {"complaint_id": 1}, **page}
+            return services.take_kept_form(db.session, token, executor_id, now=now, **page)
+
+        assert take(tokens[0], start) is None
         late = start + services.KEPT_FORM_LIFETIME + timedelta(hours=1)
-        assert services.take_kept_form(db.session, tokens[-1], executor_id, late) is None
-        kept = services.take_kept_form(db.session, tokens[-2], executor_id, start)
+        assert take(tokens[-1], late) is None
+        # Asked for on another page, it stays kept for its own.
+        assert take(tokens[-2], start, view_args={"complaint_id": 2}) is None
+        assert take(tokens[-2], start, endpoint="staff.register", view_args={}) is None
+        kept = take(tokens[-2], start)
         assert kept.fields == [("add_note-note", "note 23")]
         # A form kept after the lifetime has passed drops the old ones it finds.
         services.keep_form(
             db.session, executor_id, endpoint="staff.act", view_args={}, fields=[], now=late
         )
         assert len(kept_rows(app)) == 1
+
+
+def test_a_decision_the_complaint_has_moved_past_offers_nothing_to_copy(app, team, clock):
+    executor = team["executor"]
+    assigned = new_complaint(app, status="assigned", executor_id=executor.id)
+    shown = page(executor.get(f"/complaints/{assigned}/"))
+    form = shown.select_one(f"form[action$='/{assigned}/start_review/']")
+    fields = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+    clock(hours=13)
+    refused = executor.client.post(f"/kk/staff/complaints/{assigned}/start_review/", data=fields)
+    back_to = parse_qs(urlsplit(refused.headers["Location"]).query)["next"][0]
+    with app.app_context():
+        db.session.get(Complaint, assigned).status = "left_without_review"
+        db.session.commit()
+
+    assert sign_in_from(executor, refused.headers["Location"]).status_code == 302
+    restored = executor.client.get(back_to)
+    assert not page(restored).select(".qz-unsent")
+    assert "бұл әрекет енді мүмкін емес." in text_of(restored)
+    assert "көшіріп алу" not in text_of(restored)
