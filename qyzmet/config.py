@@ -52,6 +52,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL"),
+        # How long a write waits behind another before the visitor is told "busy, try again".
+        "DATABASE_LOCK_TIMEOUT": float(os.environ.get("DATABASE_LOCK_TIMEOUT", "20")),
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "kk",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",

@@ -18,14 +18,33 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
+from werkzeug.exceptions import ServiceUnavailable
 
 WRITE_OPTION = "qyzmet_write"
+# Seconds a write waits for another to finish before the request gives up with "busy".
+DEFAULT_LOCK_TIMEOUT = 20.0
+# PostgreSQL's SQLSTATE for a lock wait that ran past lock_timeout.
+_LOCK_NOT_AVAILABLE = "55P03"
 _this_thread = threading.local()
 
 
-def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
+class DatabaseBusy(ServiceUnavailable):
+    """A write waited longer than the lock timeout for another to finish; nothing was written.
+
+    A 503 with Retry-After: the visitor is told to send the form again in a minute, rather than
+    a request (and its server thread) waiting behind a stuck writer for ever.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(retry_after=60)
+
+
+def configure_sqlite(
+    engine: Engine, synchronous: str = "FULL", lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> None:
     """WAL, foreign keys, a busy timeout, and our own BEGIN on every SQLite connection.
 
     synchronous=FULL: a complaint whose number the applicant has seen survives a power cut,
@@ -34,6 +53,7 @@ def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
     if engine.dialect.name != "sqlite" or getattr(engine, "_qyzmet_configured", False):
         return
     engine._qyzmet_configured = True  # type: ignore[attr-defined]
+    engine._qyzmet_lock_timeout = lock_timeout  # type: ignore[attr-defined]
     database = engine.url.database
     if database and database != ":memory:" and not database.startswith("file:"):
         engine._qyzmet_writer_queue = f"{database}-writers"  # type: ignore[attr-defined]
@@ -45,13 +65,27 @@ def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get(WRITE_OPTION)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def configure_postgresql(engine: Engine, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+    """A lock_timeout on every PostgreSQL connection, set as it starts (libpq `options`), so
+    no transaction or pool reset can undo it: a filing waits for an akimat's counter row, or
+    for a racing copy of its own form, only so long."""
+    if engine.dialect.name != "postgresql" or getattr(engine, "_qyzmet_configured", False):
+        return
+    engine._qyzmet_configured = True  # type: ignore[attr-defined]
+    setting = f"-c lock_timeout={round(lock_timeout * 1000)}"
+
+    @event.listens_for(engine, "do_connect")
+    def _on_connect(dialect, connection_record, cargs, cparams) -> None:
+        cparams["options"] = f"{cparams.get('options', '')} {setting}".strip()
 
 
 SYNCHRONOUS_LEVELS = {"EXTRA", "FULL", "NORMAL", "OFF"}
@@ -63,9 +97,13 @@ def init_app(app: Flask) -> None:
     synchronous = str(app.config.get("SQLITE_SYNCHRONOUS", "FULL")).upper()
     if synchronous not in SYNCHRONOUS_LEVELS:
         raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {sorted(SYNCHRONOUS_LEVELS)}")
+    lock_timeout = float(app.config.get("DATABASE_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+    if not 0 < lock_timeout <= 3600:
+        raise ValueError("DATABASE_LOCK_TIMEOUT must be seconds, above 0 and at most 3600")
     with app.app_context():
         for engine in db.engines.values():
-            configure_sqlite(engine, synchronous)
+            configure_sqlite(engine, synchronous, lock_timeout)
+            configure_postgresql(engine, lock_timeout)
 
 
 @contextmanager
@@ -85,8 +123,12 @@ def write_transaction(session: Session) -> Iterator[Session]:
         # transaction starts fresh and takes the lock before it reads anything.
         session.commit()
     _this_thread.writing = True
+    bind = session.get_bind()
     try:
-        with _writers_queue(getattr(session.get_bind(), "_qyzmet_writer_queue", None)):
+        with _writers_queue(
+            getattr(bind, "_qyzmet_writer_queue", None),
+            getattr(bind, "_qyzmet_lock_timeout", DEFAULT_LOCK_TIMEOUT),
+        ):
             session.connection(execution_options={WRITE_OPTION: True})
             try:
                 yield session
@@ -94,18 +136,32 @@ def write_transaction(session: Session) -> Iterator[Session]:
             except BaseException:
                 session.rollback()
                 raise
+    except OperationalError as error:
+        if is_lock_timeout(error):
+            raise DatabaseBusy() from error
+        raise
     finally:
         _this_thread.writing = False
 
 
+def is_lock_timeout(error: OperationalError) -> bool:
+    """SQLite still busy after its busy timeout, or PostgreSQL past its lock_timeout."""
+    original = error.orig
+    if isinstance(original, sqlite3.OperationalError):
+        code = getattr(original, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+    return getattr(original, "sqlstate", None) == _LOCK_NOT_AVAILABLE
+
+
 @contextmanager
-def _writers_queue(path: str | None) -> Iterator[None]:
+def _writers_queue(path: str | None, timeout: float) -> Iterator[None]:
     """Wait for SQLite's write lock in the kernel's queue rather than in SQLite's busy loop.
 
     A writer that finds SQLite's lock taken sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries,
     so under load the lock often stands free while every waiter sleeps. An exclusive flock on
     a file beside the database wakes the next writer, in any process, the moment the holder
     lets go. The busy timeout still covers writers that skip the queue (sqlite3, migrations).
+    The wait ends with `DatabaseBusy` after `timeout` seconds, as SQLite's own would.
     """
     if path is None:
         yield
@@ -116,10 +172,58 @@ def _writers_queue(path: str | None) -> Iterator[None]:
         yield
         return
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if not _QueuedWait(descriptor).wait(timeout):
+            raise DatabaseBusy() from None  # the waiting thread closes the descriptor
+    except BaseException:
+        os.close(descriptor)
+        raise
+    try:
         yield
     finally:
         os.close(descriptor)  # closing the last descriptor of the open file releases the lock
+
+
+class _QueuedWait:
+    """A blocking flock on a helper thread, so that the writer can stop waiting.
+
+    flock has no timeout and a blocked call cannot be interrupted from another thread, so the
+    kernel wait happens on a daemon thread and the writer waits on an event, with its timeout.
+    A writer that gives up leaves the descriptor to the helper, which lets the lock go (by
+    closing it) the moment it gets it. Only a writer that finds the queue taken pays for the
+    thread.
+    """
+
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor = descriptor
+        self._decided = threading.Lock()
+        self._abandoned = False
+        self._taken = threading.Event()
+
+    def wait(self, timeout: float) -> bool:
+        """True once the lock is ours; False, and the descriptor no longer ours, on timeout."""
+        threading.Thread(target=self._take, name="sqlite-writers-queue", daemon=True).start()
+        if self._taken.wait(timeout):
+            return True
+        with self._decided:
+            if self._taken.is_set():  # taken as the timeout ran out
+                return True
+            self._abandoned = True
+            return False
+
+    def _take(self) -> None:
+        handed_over = False
+        try:
+            fcntl.flock(self._descriptor, fcntl.LOCK_EX)
+            with self._decided:
+                if not self._abandoned:
+                    self._taken.set()
+                    handed_over = True
+        finally:
+            # A writer that gave up (or a flock that failed) leaves the descriptor here.
+            if not handed_over:
+                os.close(self._descriptor)
 
 
 class UTCDateTime(TypeDecorator):

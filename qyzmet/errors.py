@@ -65,6 +65,19 @@ def init_app(app: Flask) -> None:
             error,
         )
 
+    @app.errorhandler(503)
+    def busy(error: HTTPException):
+        # Raised as DatabaseBusy when a write waited too long behind another: nothing was saved.
+        return render_error(
+            503,
+            _("The service is busy"),
+            _(
+                "Nothing was saved. Wait a minute and send the form again. If you were sending a "
+                "complaint and did not see a registration number, it was not received."
+            ),
+            error,
+        )
+
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):
         if error.code == 500:

@@ -3,13 +3,16 @@
 import io
 import re
 import shutil
+import sqlite3
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from helpers import Applicant, hidden_fields, page, text_of
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from complaints.models import Complaint, ComplaintEvent, Notification
+from qyzmet import create_app
 from qyzmet.extensions import db
 
 
@@ -360,3 +363,77 @@ def test_a_coupon_for_a_forged_key_is_refused(client, key):
     tokens = hidden_fields(receipt.get_data(as_text=True))
     response = client.post("/ru/complaints/coupon/", data={**tokens, "key": key})
     assert response.status_code == 400
+
+
+@pytest.fixture
+def impatient_app(database_url, tmp_path):
+    """The app on a fresh database; writes wait 0.3 s for a lock where production waits 20."""
+    from tests.conftest import base_config
+
+    app = create_app(
+        {
+            **base_config(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "DATABASE_LOCK_TIMEOUT": 0.3,
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@contextmanager
+def a_write_that_does_not_finish(app):
+    """Another writer holding what a Taraz filing needs: on SQLite the write lock, taken
+    outside the writers' queue as the sqlite3 shell would; on PostgreSQL the counter row."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        outsider = sqlite3.connect(engine.url.database, isolation_level=None)
+        outsider.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            outsider.rollback()
+            outsider.close()
+        return
+    with engine.connect() as outsider:
+        outsider.execute(
+            text(
+                "UPDATE registration_counters SET last_sequence = last_sequence "
+                "WHERE akimat_code = 'TRZ'"
+            )
+        )
+        try:
+            yield
+        finally:
+            outsider.rollback()
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "not_received"),
+    [
+        ("kk", "Сервис қазір бос емес", "тіркеу нөмірін көрмесеңіз, шағым қабылданбаған"),
+        ("ru", "Сервис сейчас занят", "не увидели регистрационный номер, она не принята"),
+    ],
+    ids=["kk", "ru"],
+)
+def test_a_filing_stuck_behind_another_write_is_told_the_service_is_busy_and_saves_nothing(
+    impatient_app, lang, title, not_received
+):
+    applicant = Applicant(impatient_app.test_client(), lang)
+    first, _, _ = applicant.file_ok()
+    tokens = applicant.form()
+    with a_write_that_does_not_finish(impatient_app):
+        response = applicant.file(tokens, subject="Екінші шағым")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    page_text = text_of(response)
+    assert title in page_text and not_received in page_text
+    with impatient_app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Complaint)) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(ComplaintEvent)) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 1
+    # Sent again, as the page asks, the same form is filed, with the number it would have had.
+    number, _, _ = applicant.file_ok(tokens=tokens, subject="Екінші шағым")
+    assert number == first.replace("000001", "000002")
