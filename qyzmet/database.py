@@ -8,6 +8,7 @@ filings cannot both read the same counter) while reads keep a plain deferred `BE
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -24,6 +25,7 @@ from sqlalchemy.types import TypeDecorator
 from werkzeug.exceptions import ServiceUnavailable
 
 WRITE_OPTION = "qyzmet_write"
+log = logging.getLogger(__name__)
 # Seconds a write waits for another to finish before the request gives up with "busy".
 DEFAULT_LOCK_TIMEOUT = 20.0
 # PostgreSQL's SQLSTATE for a lock wait that ran past lock_timeout.
@@ -81,6 +83,7 @@ def configure_postgresql(engine: Engine, lock_timeout: float = DEFAULT_LOCK_TIME
     if engine.dialect.name != "postgresql" or getattr(engine, "_qyzmet_configured", False):
         return
     engine._qyzmet_configured = True  # type: ignore[attr-defined]
+    engine._qyzmet_lock_timeout = lock_timeout  # type: ignore[attr-defined]
     setting = f"-c lock_timeout={round(lock_timeout * 1000)}"
 
     @event.listens_for(engine, "do_connect")
@@ -136,12 +139,28 @@ def write_transaction(session: Session) -> Iterator[Session]:
             except BaseException:
                 session.rollback()
                 raise
+    except DatabaseBusy:
+        _report_busy(bind, "in the writers' queue")
+        raise
     except OperationalError as error:
         if is_lock_timeout(error):
+            _report_busy(bind, "for the database's lock")
             raise DatabaseBusy() from error
         raise
     finally:
         _this_thread.writing = False
+
+
+def _report_busy(bind: Engine | Connection, where: str) -> None:
+    """A write turned away is a symptom of another that does not finish: the operator must
+    hear of it, not only the visitor."""
+    timeout = getattr(bind, "_qyzmet_lock_timeout", DEFAULT_LOCK_TIMEOUT)
+    log.warning(
+        "a write waited %.1f s %s and gave up: another write is not finishing (%s)",
+        timeout,
+        where,
+        bind.dialect.name,
+    )
 
 
 def is_lock_timeout(error: OperationalError) -> bool:

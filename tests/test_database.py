@@ -111,7 +111,7 @@ def test_a_write_transaction_inside_another_is_refused_rather_than_waiting_for_e
 
 
 def test_a_writer_behind_a_holder_that_does_not_let_go_gives_up_busy_and_writes_nothing(
-    impatient_app,
+    impatient_app, caplog
 ):
     app, queue = impatient_app
     write_note(app, "first")
@@ -126,6 +126,7 @@ def test_a_writer_behind_a_holder_that_does_not_let_go_gives_up_busy_and_writes_
         os.close(holder)
     assert 0.3 <= waited < 5
     assert busy.value.code == 503
+    assert "waited 0.3 s in the writers' queue and gave up" in caplog.text
     assert notes(app) == ["first"]
     # The writer that gave up does not keep the queue once it comes free.
     write_note(app, "third")

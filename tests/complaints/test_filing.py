@@ -419,7 +419,7 @@ def a_write_that_does_not_finish(app):
     ids=["kk", "ru"],
 )
 def test_a_filing_stuck_behind_another_write_is_told_the_service_is_busy_and_saves_nothing(
-    impatient_app, lang, title, not_received
+    impatient_app, lang, title, not_received, caplog
 ):
     applicant = Applicant(impatient_app.test_client(), lang)
     first, _, _ = applicant.file_ok()
@@ -428,6 +428,7 @@ def test_a_filing_stuck_behind_another_write_is_told_the_service_is_busy_and_sav
         response = applicant.file(tokens, subject="Екінші шағым")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "60"
+    assert "waited 0.3 s for the database's lock and gave up" in caplog.text
     page_text = text_of(response)
     assert title in page_text and not_received in page_text
     with impatient_app.app_context():
