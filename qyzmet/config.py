@@ -74,6 +74,11 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         # "thread": send after the response in the background; "inline": before it (tests).
         "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "thread"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Redis down or hung must not stop citizens filing: after at most the socket timeout
+        # each worker counts the same limits in its own memory, and goes back to Redis when it
+        # answers again (Flask-Limiter checks after 1, 2, 4… s). Ignored by memory://.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         "RATELIMIT_ENABLED": not _flag("QYZMET_DISABLE_RATE_LIMITS"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Five attachments of 10 MB plus the form itself.

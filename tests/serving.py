@@ -281,15 +281,16 @@ def running_gunicorn(
 
 
 @contextlib.contextmanager
-def running_redis(workdir: Path) -> Iterator[str]:
-    """A throwaway redis-server on a free port, keeping nothing on disk; yields its URL."""
+def running_redis(workdir: Path, port: int | None = None) -> Iterator[str]:
+    """A throwaway redis-server on `port` (else a free one), keeping nothing on disk; yields
+    its URL."""
     executable = shutil.which("redis-server")
     if executable is None:
         raise ServerError(
             "redis-server is not installed; `make test` installs Debian's redis-server package"
         )
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     log = workdir / "redis.log"
     command = [
         executable,

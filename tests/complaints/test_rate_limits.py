@@ -1,10 +1,18 @@
 """Floods and guessing are slowed down; the limits answer in the visitor's language."""
 
+import contextlib
+import logging
+import socket
+import threading
+import time
+
 import pytest
+import redis as redis_client
 from helpers import Applicant, text_of
+from serving import free_port, running_redis
 
 from qyzmet import create_app
-from qyzmet.extensions import db
+from qyzmet.extensions import db, limiter
 
 SHARED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "UPLOAD_ROOT", "OUTBOX_DIR", "SITE_URL")
 
@@ -83,3 +91,90 @@ def test_a_flood_of_rejected_forms_is_stopped_too(limited_app):
     statuses = [applicant.file(phone="123").status_code for _ in range(22)]
     assert statuses[:20] == [400] * 20
     assert statuses[20:] == [429, 429]
+
+
+@pytest.fixture
+def silent_port():
+    """A TCP port that accepts connections and never answers: a hung Redis."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                accepted.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+@pytest.fixture
+def fresh_limiter_health():
+    """Flask-Limiter keeps whether its storage is dead, and when to look again, on the
+    extension object, which every test app shares (production has one app per process):
+    each of these tests starts, and leaves the next test, with storage taken for alive."""
+
+    def reset() -> None:
+        limiter._storage_dead = False
+        limiter._Limiter__check_backend_count = 0
+        limiter._Limiter__last_check_backend = time.time()
+
+    reset()
+    yield
+    reset()
+
+
+def app_on_redis(app, url: str):
+    return create_app(
+        {key: app.config[key] for key in SHARED}
+        | {
+            "TESTING": True,
+            "MAIL_DELIVERY": "inline",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": url,
+        }
+    )
+
+
+@pytest.mark.parametrize("redis", ["unreachable", "hung"])
+def test_without_redis_citizens_still_file_and_the_limits_count_in_memory(
+    app, redis, silent_port, caplog, fresh_limiter_health
+):
+    port = silent_port if redis == "hung" else free_port()
+    limited = app_on_redis(app, f"redis://127.0.0.1:{port}/0")
+    applicant = Applicant(limited.test_client(), "kk")
+    started = time.monotonic()
+    applicant.file_ok()
+    assert time.monotonic() - started < 5  # the socket timeout, not for ever
+    assert "falling back to in-memory storage" in caplog.text
+    # Filing's own limit, 5 a minute, still holds.
+    statuses = [applicant.file().status_code for _ in range(5)]
+    assert statuses == [200] * 4 + [429]
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_the_limits_go_back_to_redis_when_it_answers_again(
+    app, tmp_path, caplog, fresh_limiter_health
+):
+    caplog.set_level(logging.INFO, logger="flask-limiter")
+    port = free_port()
+    limited = app_on_redis(app, f"redis://127.0.0.1:{port}/0")
+    applicant = Applicant(limited.test_client(), "ru")
+    applicant.file_ok()
+    assert "falling back to in-memory storage" in caplog.text
+    with running_redis(tmp_path / "redis", port=port) as url:
+        time.sleep(1.1)  # Flask-Limiter's first check of the storage comes after a second
+        applicant.file_ok()
+        assert "Rate limit storage recovered" in caplog.text
+        assert redis_client.Redis.from_url(url).keys("LIMITS:*")
+    with limited.app_context():
+        db.engine.dispose()
