@@ -215,7 +215,8 @@ def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
 def _store_files(
     upload_root: Path, files: Sequence[AttachmentFile]
 ) -> list[tuple[AttachmentFile, str]]:
-    """Write each file under a random name and flush it to disk before the row commits."""
+    """Write each file under a random name and flush it, and the folder, to disk before the
+    row commits."""
     if not files:
         return []  # most complaints have none: no need to touch the folder
     upload_root.mkdir(parents=True, exist_ok=True)
@@ -229,6 +230,13 @@ def _store_files(
                 handle.flush()
                 os.fsync(handle.fileno())
             stored.append((upload, name))
+        # The files' names live in the folder: flushed too, or a power cut could keep a
+        # committed complaint's rows and lose the names of its flushed files.
+        folder = os.open(upload_root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
     except OSError:
         _remove_files(upload_root, [name for _, name in stored])
         raise

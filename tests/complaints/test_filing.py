@@ -1,6 +1,7 @@
 """Filing a complaint through the test client, in both languages."""
 
 import io
+import os
 import re
 import shutil
 import sqlite3
@@ -208,6 +209,34 @@ def test_a_pdf_attachment_is_stored_outside_the_web_root_under_a_random_name(app
         assert attachment.content_type == "application/pdf"
         assert re.fullmatch(r"[0-9a-f]{32}", attachment.stored_name)
     assert client.get(f"/static/{attachment.stored_name}").status_code == 404
+
+
+def test_an_attachment_and_its_folder_entry_reach_the_disk_before_the_complaint_commits(
+    app, client, tmp_path, monkeypatch
+):
+    flushed: list[str] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(descriptor: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    def recording_commit(connection) -> None:
+        flushed.append("commit")
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    with app.app_context():
+        event.listen(db.engine, "commit", recording_commit)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    Applicant(client).file_ok(files=[(io.BytesIO(pdf), "letter.pdf", "application/pdf")])
+    (complaint,) = complaints_in(app)
+    with app.app_context():
+        event.remove(db.engine, "commit", recording_commit)
+        (attachment,) = db.session.get(Complaint, complaint.id).attachments
+    folder = str(tmp_path / "attachments")
+    file_flushed = flushed.index(f"{folder}/{attachment.stored_name}")
+    assert flushed[file_flushed + 1] == folder
+    assert "commit" in flushed[file_flushed + 2 :]
 
 
 def test_the_receipt_email_goes_to_the_outbox_in_the_applicants_language(app, client, tmp_path):
