@@ -29,6 +29,8 @@ WRITE_OPTION = "qyzmet_write"
 log = logging.getLogger(__name__)
 # Seconds a write waits for another to finish before the request gives up with "busy".
 DEFAULT_LOCK_TIMEOUT = 20.0
+# Seconds to reach PostgreSQL before a request gives up, unless DATABASE_URL says otherwise.
+CONNECT_TIMEOUT = 5
 # PostgreSQL's SQLSTATE for a lock wait that ran past lock_timeout.
 _LOCK_NOT_AVAILABLE = "55P03"
 _this_thread = threading.local()
@@ -90,6 +92,9 @@ def configure_postgresql(engine: Engine, lock_timeout: float = DEFAULT_LOCK_TIME
     @event.listens_for(engine, "do_connect")
     def _on_connect(dialect, connection_record, cargs, cparams) -> None:
         cparams["options"] = f"{cparams.get('options', '')} {setting}".strip()
+        # Without it a database host that drops packets holds each request for the kernel's
+        # two minutes of TCP retries; DATABASE_URL's own `connect_timeout` wins.
+        cparams.setdefault("connect_timeout", CONNECT_TIMEOUT)
 
 
 SYNCHRONOUS_LEVELS = {"EXTRA", "FULL", "NORMAL", "OFF"}

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from qyzmet import create_app
-from qyzmet.database import DatabaseBusy, write_transaction
+from qyzmet.database import CONNECT_TIMEOUT, DatabaseBusy, write_transaction
 from qyzmet.extensions import db
 
 
@@ -183,3 +183,28 @@ def test_a_lock_timeout_out_of_range_is_refused_at_start(tmp_path, value):
                 "DATABASE_LOCK_TIMEOUT": value,
             }
         )
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    ("query", "connect_timeout"), [("", str(CONNECT_TIMEOUT)), ("?connect_timeout=2", "2")]
+)
+def test_every_postgresql_connection_waits_for_a_lock_and_for_the_server_only_so_long(
+    database_url, tmp_path, query, connect_timeout
+):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": database_url + query,
+            "DATABASE_LOCK_TIMEOUT": 0.3,
+        }
+    )
+    with app.app_context():
+        assert db.session.execute(text("SHOW lock_timeout")).scalar_one() == "300ms"
+        connection = db.session.connection().connection.dbapi_connection
+        assert connection.info.get_parameters()["connect_timeout"] == connect_timeout
+        db.session.rollback()
+        # A pool reset (a rollback) does not undo it: it is set as the connection starts.
+        assert db.session.execute(text("SHOW lock_timeout")).scalar_one() == "300ms"
+        db.engine.dispose()
