@@ -204,19 +204,22 @@ def _writers_queue(path: str | None, timeout: float) -> Iterator[None]:
     except OSError:  # a read-only folder: the busy timeout alone still serialises writers
         yield
         return
+    turn = _turn_in_this_process(path)
+    if not turn.acquire(timeout=timeout):
+        os.close(descriptor)
+        raise DatabaseBusy()
     try:
-        turn = _turn_in_this_process(path)
-        if not turn.acquire(timeout=timeout):
-            raise DatabaseBusy()
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
             if time.monotonic() - started > timeout:
                 raise DatabaseBusy()
             yield
         finally:
-            turn.release()
+            # Closing the last descriptor of the open file releases the flock: before the next
+            # thread of this process takes its turn, so that it does not find the flock held.
+            os.close(descriptor)
     finally:
-        os.close(descriptor)  # closing the last descriptor of the open file releases the lock
+        turn.release()
 
 
 _turns: dict[str, threading.Lock] = {}
