@@ -39,6 +39,16 @@ def akimat(akimat_id: str, lang: str = "kk") -> Body | None:
 _MEMO: dict[tuple[str, str], tuple[LanguageContent, list[ChoiceGroup]]] = {}
 
 
+def office(office_id: str, lang: str = "kk") -> Body | None:
+    """A body a complaint can be about: any but an akimat, which is where complaints go."""
+    body = _content(lang).bodies.get(office_id)
+    return body if body is not None and body.kind != "akimat" else None
+
+
+def akimat_over(office_id: str, lang: str = "kk") -> Body | None:
+    return _content(lang).akimat_over(office_id)
+
+
 def _memoised(build: Callable[[str], list[ChoiceGroup]]) -> Callable[[str], list[ChoiceGroup]]:
     """Build a choice list once per language and content version (every form page uses them)."""
 

@@ -313,6 +313,21 @@ class LanguageContent:
             region = self.regions[region.parent]
         return region.id
 
+    def akimat_over(self, body_id: str) -> Body | None:
+        """The akimat an office is part of (its nearest akimat among its parents), if the
+        content says so: complaints about the office can then go to that akimat."""
+        seen = {body_id}
+        parent_id = self.bodies[body_id].parent
+        while parent_id is not None and parent_id not in seen:
+            parent = self.bodies.get(parent_id)
+            if parent is None:
+                return None
+            if parent.kind == "akimat":
+                return parent
+            seen.add(parent_id)
+            parent_id = parent.parent
+        return None
+
     def bodies_in(self, region_id: str) -> list[Body]:
         return [b for b in self.bodies.values() if self.body_regions[b.id] == region_id]
 

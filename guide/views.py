@@ -114,9 +114,15 @@ def group_bodies(bodies: list[Body]) -> list[tuple[str, list[Body]]]:
     return [(kind, groups[kind]) for kind in BODY_KIND_ORDER if kind in groups]
 
 
-def complaint_url(service_id: str | None = None, akimat_id: str | None = None) -> str:
+def complaint_url(
+    service_id: str | None = None, akimat_id: str | None = None, office_id: str | None = None
+) -> str:
     """The complaint form, pre-filled; it is served by the app, not the static site."""
-    args = {key: value for key, value in (("service", service_id), ("akimat", akimat_id)) if value}
+    args = {
+        key: value
+        for key, value in (("service", service_id), ("akimat", akimat_id), ("office", office_id))
+        if value
+    }
     if "complaints_public.new_complaint" in current_app.view_functions:
         return cached_url_for("complaints_public.new_complaint", **args)
     query = "&".join(f"{key}={value}" for key, value in args.items())
@@ -228,6 +234,7 @@ def body(body_id: str):
         parent=content.bodies.get(found.parent) if found.parent else None,
         children=[b for b in content.bodies.values() if b.parent == body_id],
         services=serving,
+        akimat_over=None if found.kind == "akimat" else content.akimat_over(body_id),
     )
 
 

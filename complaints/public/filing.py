@@ -96,12 +96,17 @@ def new_complaint():
     lang = current_language()
     form = _with_choices(ComplaintForm(), lang)
     if request.method != "POST":  # GET, and HEAD with it
-        # Coming from a guide page: the service and the akimat are already chosen.
+        # Coming from a guide page: the service, the akimat or the office are already chosen;
+        # an office's page leaves the akimat to the one the office is part of.
         if (akimat_id := request.args.get("akimat")) and directory.akimat(akimat_id):
             form.akimat.data = akimat_id
         service_id = request.args.get("service")
         if service_id and directory.service_title(service_id, lang) != service_id:
             form.service.data = service_id
+        if (office_id := request.args.get("office")) and directory.office(office_id):
+            form.office.data = office_id
+            if not form.akimat.data and (over := directory.akimat_over(office_id)):
+                form.akimat.data = over.id
         return render_template("complaints/new.html", form=form)
 
     if form.website.data or not _SUBMISSION_KEY.fullmatch(form.submission_token.data or ""):

@@ -31,16 +31,21 @@ LANGUAGES = ("kk", "ru")
 
 
 def _richest_body_of_each_kind() -> list[str]:
-    """One office per kind: the one with the most contact details, so every row is rendered."""
+    """One office per kind: the one with the most contact details, so every row is rendered;
+    and, of those part of an akimat, one more, whose page offers a complaint about it."""
+    content = CONTENT["kk"]
     best: dict[str, tuple[int, str]] = {}
-    for body in sorted(CONTENT["kk"].bodies.values(), key=lambda b: b.id):
+    for body in sorted(content.bodies.values(), key=lambda b: b.id):
         filled = sum(
             bool(value)
             for value in (body.head, body.address, body.phones, body.emails, body.websites)
         ) + (2 if body.hours else 0)
         if body.kind not in best or filled > best[body.kind][0]:
             best[body.kind] = (filled, body.id)
-    return sorted(body_id for _filled, body_id in best.values())
+        part_of_an_akimat = body.kind != "akimat" and content.akimat_over(body.id)
+        if part_of_an_akimat and filled > best.get("part of an akimat", (-1, ""))[0]:
+            best["part of an akimat"] = (filled, body.id)
+    return sorted({body_id for _filled, body_id in best.values()})
 
 
 # A new page type in guide_pages() fails here until it is given its path and checked.

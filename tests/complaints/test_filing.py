@@ -467,3 +467,34 @@ def test_a_filing_stuck_behind_another_write_is_told_the_service_is_busy_and_sav
     # Sent again, as the page asks, the same form is filed, with the number it would have had.
     number, _, _ = applicant.file_ok(tokens=tokens, subject="Екінші шағым")
     assert number == first.replace("000001", "000002")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_link_from_an_office_page_preselects_the_office_and_the_akimat_it_is_part_of(
+    client, lang
+):
+    soup = page(client.get(f"/{lang}/complaints/new/?office=taraz-turgyn-ui-enterprise"))
+    assert soup.select_one("#office option[selected]")["value"] == "taraz-turgyn-ui-enterprise"
+    # The enterprise is part of Taraz's housing department, which is part of its akimat.
+    assert soup.select_one("#akimat option[selected]")["value"] == "taraz-city-akimat"
+
+
+def test_an_office_with_no_akimat_over_it_preselects_the_office_only(client):
+    soup = page(client.get("/kk/complaints/new/?office=almaty-psc-medeu"))
+    assert soup.select_one("#office option[selected]")["value"] == "almaty-psc-medeu"
+    assert soup.select_one("#akimat option[selected]") is None
+
+
+@pytest.mark.parametrize("office", ["taraz-city-akimat", "nowhere", "../../etc/passwd", ""])
+def test_an_akimat_or_unknown_body_given_as_the_office_is_not_preselected(client, office):
+    soup = page(client.get(f"/ru/complaints/new/?office={office}"))
+    assert soup.select_one("#office option[selected]") is None
+    assert soup.select_one("#akimat option[selected]") is None
+
+
+def test_the_akimat_in_the_link_wins_over_the_one_the_office_is_part_of(client):
+    soup = page(
+        client.get("/kk/complaints/new/?akimat=shu-district-akimat&office=taraz-housing-department")
+    )
+    assert soup.select_one("#akimat option[selected]")["value"] == "shu-district-akimat"
+    assert soup.select_one("#office option[selected]")["value"] == "taraz-housing-department"

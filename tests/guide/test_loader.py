@@ -213,3 +213,24 @@ def test_a_service_file_that_is_not_a_mapping_is_refused(tmp_path):
     path.write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(ContentError, match="must hold a mapping"):
         load_file(path, Service, "kk")
+
+
+def test_the_akimat_over_an_office_is_found_through_its_parents_in_the_real_content():
+    content = load_content()["kk"]
+    # enterprise → Taraz's housing department → Taraz's akimat
+    assert content.akimat_over("taraz-turgyn-ui-enterprise").id == "taraz-city-akimat"
+    assert content.akimat_over("taraz-housing-department").id == "taraz-city-akimat"
+    # A public service centre's branch belongs to the State Corporation, not to an akimat.
+    assert content.akimat_over("aksu-psc") is None
+    assert content.akimat_over("taraz-city-akimat") is None
+
+
+def test_parents_that_go_round_in_a_circle_give_no_akimat_rather_than_hang(content_copy):
+    content = load_content(content_copy)["kk"]
+    department = content.bodies["test-department"]
+    akimat = content.bodies["test-akimat"]
+    content.bodies["test-akimat"] = akimat.model_copy(
+        update={"kind": "department", "code": None, "parent": "test-department"}
+    )
+    assert department.parent == "test-akimat"
+    assert content.akimat_over("test-department") is None

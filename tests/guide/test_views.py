@@ -276,3 +276,30 @@ def test_pages_have_no_inline_script_or_style(client):
         assert not [
             tag for tag in soup.find_all(True) if any(a.startswith("on") for a in tag.attrs)
         ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "akimat"),
+    [
+        ("kk", "Осы мекеменің жұмысына шағым", "Сынақ ауданының әкімдігі"),
+        ("ru", "Жалобы на работу этого учреждения", "Акимат Тестового района"),
+    ],
+    ids=["kk", "ru"],
+)
+def test_an_office_page_offers_a_complaint_about_it_to_the_akimat_it_is_part_of(
+    client, lang, heading, akimat
+):
+    soup = page(client.get(f"/{lang}/bodies/test-department/"))
+    section = soup.find("h2", string=heading)
+    assert section is not None
+    link = section.find_next("a", class_="govuk-button")
+    assert link["href"].startswith(f"/{lang}/complaints/new/?")
+    assert "akimat=test-akimat" in link["href"] and "office=test-department" in link["href"]
+    assert akimat in normalise(section.find_next("p").text)
+
+
+def test_an_akimat_page_offers_a_complaint_to_it_not_about_it(client):
+    soup = page(client.get("/kk/bodies/test-akimat/"))
+    assert soup.find("h2", string="Осы мекеменің жұмысына шағым") is None
+    link = soup.select_one("main a.govuk-button")
+    assert "office=" not in link["href"] and "akimat=test-akimat" in link["href"]
