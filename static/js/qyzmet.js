@@ -14,6 +14,25 @@ const body = document.body
 // support test ('noModule' in HTMLScriptElement.prototype).
 body.classList.add('js-enabled', 'govuk-frontend-supported')
 
+// Chromium ships no number data for Kazakh and writes 9874 as "9,874", which a Kazakh reader
+// takes for a fraction: in Kazakh, as in Russian, the comma is the decimal sign and thousands
+// are set apart by a no-break space (CLDR). GOV.UK Frontend formats the character count with
+// Intl.NumberFormat in the page's language, so Kazakh gets Russian's digits where the browser
+// has none of its own.
+const KAZAKH_THOUSAND_AND_A_HALF = '1\u00a0000,5'
+if (new Intl.NumberFormat('kk').format(1000.5) !== KAZAKH_THOUSAND_AND_A_HALF) {
+  const BrowserNumberFormat = Intl.NumberFormat
+  const kazakhAsRussian = (locales) =>
+    [].concat(locales ?? []).map((locale) => (/^kk(-|$)/i.test(locale) ? 'ru' : locale))
+  const NumberFormat = function (locales, options) {
+    return new BrowserNumberFormat(kazakhAsRussian(locales), options)
+  }
+  NumberFormat.prototype = BrowserNumberFormat.prototype
+  NumberFormat.supportedLocalesOf = (locales, options) =>
+    BrowserNumberFormat.supportedLocalesOf(locales, options)
+  Intl.NumberFormat = NumberFormat
+}
+
 initAll()
 
 const MESSAGES = {
