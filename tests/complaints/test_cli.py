@@ -1,10 +1,13 @@
 """`flask complaints deliver-mail` sends what is due and says what remains."""
 
+import shutil
 import socket
+import sqlite3
 
 from helpers import Applicant
 
 from complaints.models import Notification
+from qyzmet import create_app
 from qyzmet.extensions import db
 
 
@@ -32,3 +35,32 @@ def test_deliver_mail_retries_an_email_that_failed_once_the_server_is_back(app, 
 def test_deliver_mail_with_nothing_due_sends_nothing(app):
     result = app.test_cli_runner().invoke(args=["complaints", "deliver-mail"])
     assert result.output.strip() == "sent 0; pending 0; failed for good 0"
+
+
+def test_deliver_mail_behind_a_write_that_does_not_finish_says_so_in_one_line(
+    migrated_sqlite, tmp_path
+):
+    from tests.conftest import base_config
+
+    path = tmp_path / "busy.sqlite3"
+    shutil.copyfile(migrated_sqlite, path)
+    app = create_app(
+        {
+            **base_config(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "DATABASE_LOCK_TIMEOUT": 0.3,
+        }
+    )
+    # A write outside the app (the sqlite3 shell) that does not finish.
+    outsider = sqlite3.connect(path, isolation_level=None)
+    outsider.execute("BEGIN IMMEDIATE")
+    try:
+        result = app.test_cli_runner().invoke(args=["complaints", "deliver-mail"])
+    finally:
+        outsider.rollback()
+        outsider.close()
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: the database is busy: another write has not finished within 0.3 s; "
+        "emails still due wait for the next run"
+    )
