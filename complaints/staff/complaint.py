@@ -171,11 +171,18 @@ def _with_drafts(complaint: Complaint, entries: list) -> list[tuple[object, str 
 @blueprint.get("/complaints/<int:complaint_id>/")
 @staff_required()
 def complaint(complaint_id: int):
-    complaint = _complaint_in_scope(complaint_id)
+    found = db.session.get(Complaint, complaint_id)
+    if found is None or found.akimat_id not in g.staff_scope:
+        # A form kept for a complaint that has since left the member's akimats (forwarded, or
+        # the account moved): what they wrote is still theirs to copy; the complaint is not.
+        kept = kept_form("staff.act", complaint_id=complaint_id)
+        if kept is None:
+            abort(404)
+        return _render_kept_out_of_reach(kept)
     kept = kept_form("staff.act", complaint_id=complaint_id)
     if kept is None:
-        return _render(complaint)
-    return _render_kept(complaint, kept)
+        return _render(found)
+    return _render_kept(found, kept)
 
 
 def _render_kept(complaint: Complaint, kept: services.Kept):
@@ -197,11 +204,7 @@ def _render_kept(complaint: Complaint, kept: services.Kept):
             "error",
         )
         return _render(complaint, failed=(action, form))
-    unsent = [
-        value
-        for name, value in kept.fields
-        if value.strip() and name.rpartition("-")[2] in KEPT_TEXT_FIELDS
-    ]
+    unsent = _unsent_texts(kept)
     if unsent:
         message = _(
             "Your session ended before this was saved, and this action is no longer possible "
@@ -216,8 +219,32 @@ def _render_kept(complaint: Complaint, kept: services.Kept):
     return _render(complaint, unsent=unsent)
 
 
+def _render_kept_out_of_reach(kept: services.Kept):
+    unsent = _unsent_texts(kept)
+    if unsent:
+        message = _(
+            "Your session ended before this was saved, and the complaint is no longer among "
+            "your akimat's complaints. What you wrote is shown below so that you can copy it."
+        )
+    else:
+        message = _(
+            "Your session ended before this was saved, and the complaint is no longer among "
+            "your akimat's complaints."
+        )
+    flash(message, "error")
+    return render_template("staff/unsent.html", unsent=unsent)
+
+
 # The fields whose text is worth giving back when the form itself cannot be.
 KEPT_TEXT_FIELDS = ("note", "reason", "answer", "forward_body")
+
+
+def _unsent_texts(kept: services.Kept) -> list[str]:
+    return [
+        value
+        for name, value in kept.fields
+        if value.strip() and name.rpartition("-")[2] in KEPT_TEXT_FIELDS
+    ]
 
 
 def _input_from(action: Action, form) -> services.ActionInput:

@@ -144,6 +144,33 @@ def test_an_answer_the_complaint_has_moved_past_is_shown_to_be_copied(app, team,
     assert "бұл әрекет енді мүмкін емес" in text_of(restored)
 
 
+def test_an_answer_for_a_complaint_gone_to_another_akimat_is_given_back_without_it(
+    app, team, clock, in_review
+):
+    executor = team["executor"]
+    location = send_answer_late(executor, in_review, clock).headers["Location"]
+    back_to = parse_qs(urlsplit(location).query)["next"][0]
+    with app.app_context():
+        complaint = db.session.get(Complaint, in_review)
+        complaint.akimat_id = "shu-district-akimat"  # forwarded meanwhile, out of reach
+        number = complaint.registration_number
+        db.session.commit()
+    # Nobody else gets it, even with the link.
+    head = team["head"]
+    head.login()
+    assert head.client.get(back_to).status_code == 404
+
+    assert sign_in_from(executor, location).status_code == 302
+    restored = executor.client.get(back_to)
+    assert restored.status_code == 200
+    shown = page(restored)
+    assert shown.select_one(".qz-unsent").get_text(" ", strip=True) == ANSWER
+    assert "шағым енді әкімдігіңіздің шағымдарының арасында жоқ" in text_of(restored)
+    assert number not in restored.get_data(as_text=True)
+    assert kept_rows(app) == []
+    assert executor.client.get(back_to).status_code == 404  # given back once
+
+
 def test_the_sign_in_message_speaks_russian_on_russian_pages(app, team, clock, in_review):
     executor = team["executor"]
     fields = answer_form(executor, in_review)
