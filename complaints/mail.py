@@ -21,9 +21,12 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, url_for
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from complaints import services
 from complaints.models import Complaint, Notification
+from qyzmet.database import DatabaseBusy
 from qyzmet.extensions import db
 from qyzmet.i18n import force_locale, translation_context
 
@@ -214,7 +217,7 @@ def deliver_pending(app: Flask) -> int:
                     else:
                         results.append((notification.id, None))
                         sent += 1
-                services.record_deliveries(session, results, services.utcnow())
+                _record(session, results)
                 if len(batch) < limit:
                     # Nothing was left behind. An email queued since then woke the courier
                     # again (or, inline, is its own request's to send).
@@ -222,6 +225,31 @@ def deliver_pending(app: Flask) -> int:
         finally:
             db.session.remove()
     return sent
+
+
+# Seconds between tries to record a batch the mail server has already taken.
+RECORD_RETRY_DELAYS = (1.0, 5.0)
+
+
+def _record(session: Session, results: list[tuple[int, str | None]]) -> None:
+    """Record what the mail server took, trying again while the database is busy or away:
+    a batch sent but not recorded is claimed again after `services.CLAIM_TIMEOUT`, and each
+    applicant gets the email twice."""
+    for delay in (*RECORD_RETRY_DELAYS, None):
+        try:
+            services.record_deliveries(session, results, services.utcnow())
+            return
+        except (DatabaseBusy, SQLAlchemyError) as error:
+            if delay is None:
+                log.error(
+                    "emails %s were handed to the mail server but could not be recorded (%s); "
+                    "they will be sent again once their claim expires",
+                    [notification_id for notification_id, _ in results],
+                    error,
+                )
+                raise
+            log.warning("recording sent emails failed (%s); trying again in %g s", error, delay)
+            time.sleep(delay)
 
 
 # How long the courier lets a burst of filings gather before it claims their emails. Each pass

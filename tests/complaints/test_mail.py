@@ -10,9 +10,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from helpers import Applicant
 
-from complaints import services
+from complaints import mail, services
 from complaints.mail import Postbox, ascii_address, build_message, deliver_pending
 from complaints.models import Complaint, Notification
+from qyzmet.database import DatabaseBusy
 from qyzmet.extensions import db
 
 
@@ -168,6 +169,51 @@ def test_a_backlog_larger_than_a_batch_is_all_sent_in_one_pass(app, smtp_server,
         assert {(n.status, n.attempts) for n in notifications} == {("sent", 2)}
         assert all(n.last_error is None and n.sent_at is not None for n in notifications)
     assert deliver_pending(app) == 0
+
+
+def test_emails_the_server_took_are_recorded_once_the_database_answers_again(
+    app, smtp_server, monkeypatch
+):
+    controller, inbox = smtp_server
+    _queue_undelivered(app, 2)
+    app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
+    monkeypatch.setattr(mail, "RECORD_RETRY_DELAYS", (0.0, 0.0))
+    record = services.record_deliveries
+    tries: list[int] = []
+
+    def busy_twice(*args):
+        tries.append(1)
+        if len(tries) <= 2:
+            raise DatabaseBusy()
+        return record(*args)
+
+    monkeypatch.setattr(services, "record_deliveries", busy_twice)
+    assert deliver_pending(app) == 2
+    assert len(tries) == 3
+    with app.app_context():
+        notifications = db.session.execute(db.select(Notification)).scalars().all()
+        assert {n.status for n in notifications} == {"sent"}
+    assert deliver_pending(app) == 0
+    assert len(inbox.messages) == 2  # each applicant gets it once
+
+
+def test_emails_that_cannot_be_recorded_at_all_are_named_in_the_log(
+    app, smtp_server, monkeypatch, caplog
+):
+    controller, _ = smtp_server
+    _queue_undelivered(app, 1)
+    app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
+    monkeypatch.setattr(mail, "RECORD_RETRY_DELAYS", (0.0,))
+
+    def always_busy(*args):
+        raise DatabaseBusy()
+
+    monkeypatch.setattr(services, "record_deliveries", always_busy)
+    with pytest.raises(DatabaseBusy):
+        deliver_pending(app)
+    with app.app_context():
+        (notification,) = db.session.execute(db.select(Notification)).scalars().all()
+    assert f"emails [{notification.id}] were handed to the mail server" in caplog.text
 
 
 def test_a_pass_sends_all_its_emails_over_one_connection(app, smtp_server):
