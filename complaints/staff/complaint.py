@@ -64,10 +64,15 @@ FORMS = {
 
 def _complaint_in_scope(complaint_id: int) -> Complaint:
     """The complaint if it belongs to the staff member's akimats; 404 otherwise, not 403."""
-    complaint = db.session.get(Complaint, complaint_id)
-    if complaint is None or complaint.akimat_id not in g.staff_scope:
+    complaint = _in_scope(complaint_id)
+    if complaint is None:
         abort(404)
     return complaint
+
+
+def _in_scope(complaint_id: int) -> Complaint | None:
+    complaint = db.session.get(Complaint, complaint_id)
+    return complaint if complaint is not None and complaint.akimat_id in g.staff_scope else None
 
 
 def _actions_for(complaint: Complaint) -> list[Action]:
@@ -171,18 +176,17 @@ def _with_drafts(complaint: Complaint, entries: list) -> list[tuple[object, str 
 @blueprint.get("/complaints/<int:complaint_id>/")
 @staff_required()
 def complaint(complaint_id: int):
-    found = db.session.get(Complaint, complaint_id)
-    if found is None or found.akimat_id not in g.staff_scope:
+    complaint = _in_scope(complaint_id)
+    kept = kept_form("staff.act", complaint_id=complaint_id)
+    if complaint is None:
         # A form kept for a complaint that has since left the member's akimats (forwarded, or
         # the account moved): what they wrote is still theirs to copy; the complaint is not.
-        kept = kept_form("staff.act", complaint_id=complaint_id)
         if kept is None:
             abort(404)
         return _render_kept_out_of_reach(kept)
-    kept = kept_form("staff.act", complaint_id=complaint_id)
     if kept is None:
-        return _render(found)
-    return _render_kept(found, kept)
+        return _render(complaint)
+    return _render_kept(complaint, kept)
 
 
 def _render_kept(complaint: Complaint, kept: services.Kept):
