@@ -31,6 +31,7 @@ from complaints.domain.numbering import (
     parse_registration_number,
 )
 from complaints.domain.workflow import (
+    OUTCOME_LABELS,
     Action,
     InvalidActionDetails,
     Outcome,
@@ -786,7 +787,8 @@ def _approve_answer(session, complaint, *, now, messages, **_):
         raise InvalidActionDetails(Action.APPROVE_ANSWER, "answer", "there is no drafted answer")
     complaint.answered_at = now
     session.flush()
-    _notify(session, complaint, "answer", messages, now, outcome=complaint.outcome)
+    outcome = OUTCOME_LABELS[Outcome(complaint.outcome)][complaint.language]
+    _notify(session, complaint, "answer", messages, now, outcome=outcome)
     return {"outcome": complaint.outcome}, complaint.answer, True
 
 

@@ -102,10 +102,9 @@ def test_a_paper_complaint_goes_from_registration_to_the_applicants_answer(app, 
     assert len(outbox) == 1
     message = email.message_from_bytes(outbox[0].read_bytes())
     assert str(make_header(decode_header(message["Subject"]))) == f"{number} шағымыңызға жауап"
-    assert (
-        "Құжаттарыңыз 25 қарашаға дейін қайта қабылданады."
-        in message.get_payload(decode=True).decode()
-    )
+    body = normalise(message.get_payload(decode=True).decode())
+    assert "Шешім: Ішінара қанағаттандырылды" in body  # the decision in words, not its code
+    assert "Құжаттарыңыз 25 қарашаға дейін қайта қабылданады." in body
 
     # After the answer the applicant may answer the two-question survey, once.
     tracked_page = applicant.client.get(location)
@@ -183,6 +182,25 @@ def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
         ).scalar_one()
     assert "Нужен ответ департамента." in mail.body
     assert mail.language == "ru"
+    # Russian long dates end in "г.": the sentence adds no second full stop.
+    assert f"продлён до {normalise(format_date(later, 'long', locale='ru'))}\n" in normalise_lines(
+        mail.body
+    )
+
+
+def test_the_left_without_review_email_says_where_the_decision_is_shown(app, team):
+    complaint_id = new_complaint(app, language="kk")
+    team["head"].act(complaint_id, "leave_without_review", reason="Қайталанған шағым.")
+    with app.app_context():
+        mail = db.session.execute(
+            db.select(Notification).where(Notification.kind == "left_without_review")
+        ).scalar_one()
+    assert "Себебі: Қайталанған шағым." in mail.body
+    assert "Шешім мына бетте де көрсетілген:\nhttp" in mail.body
+
+
+def normalise_lines(text: str) -> str:
+    return "\n".join(normalise(line) for line in text.splitlines()) + "\n"
 
 
 def test_a_draft_sent_back_stays_in_the_staff_history_and_never_reaches_the_applicant(app, team):
