@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from complaints import services
+from complaints.domain.access_code import unseal_access_code
 from complaints.models import Complaint, Notification
 from qyzmet.database import DatabaseBusy
 from qyzmet.extensions import db
@@ -67,7 +68,13 @@ def build_message(config: dict[str, Any], notification: Notification) -> MIMETex
     cost more than the rest of sending an email to the outbox. Nothing here needs them: the
     headers are ours, non-ASCII ones are RFC 2047-encoded and the body goes as base64.
     """
-    message = MIMEText(notification.body, "plain", "utf-8")
+    body = notification.body
+    if notification.sealed_access_code:
+        access_code = unseal_access_code(
+            notification.sealed_access_code, config["SECRET_KEY"].encode()
+        )
+        body = body.replace(services.ACCESS_CODE_MARK, access_code)
+    message = MIMEText(body, "plain", "utf-8")
     sender = parseaddr(config["MAIL_FROM"])
     message["From"] = formataddr(sender, charset="utf-8")
     message["To"] = ascii_address(notification.recipient)

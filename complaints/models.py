@@ -192,6 +192,9 @@ class Notification(db.Model):
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # The receipt's access code, encrypted (`access_code.seal_access_code`) until the email is
+    # sent or given up; the body holds `ACCESS_CODE_MARK` in its place.
+    sealed_access_code: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

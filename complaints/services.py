@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from complaints.domain.access_code import derive_access_code, hash_access_code, verify_access_code
+from complaints.domain.access_code import (
+    derive_access_code,
+    hash_access_code,
+    seal_access_code,
+    submission_digest,
+    verify_access_code,
+)
 from complaints.domain.calendar import WorkingCalendar
 from complaints.domain.deadlines import due_date, in_almaty, registration_date
 from complaints.domain.numbering import (
@@ -119,6 +125,9 @@ class Filed:
     complaint: Complaint
     access_code: str
     created: bool
+    # The form's key, which the receipt's coupon form sends back; the complaint keeps only
+    # its digest.
+    submission_key: str
 
 
 class ComplaintError(Exception):
@@ -184,10 +193,15 @@ _TAKE_NUMBER = (
 )
 
 
-def _already_filed(session: Session, key: str) -> Complaint | None:
-    """The complaint a form with this submission key already created, if any."""
-    complaint_id = session.execute(_SUBMITTED_ID, {"key": key}).scalar_one_or_none()
+def _already_filed(session: Session, digest: str) -> Complaint | None:
+    """The complaint a form with this submission key (its digest) already created, if any."""
+    complaint_id = session.execute(_SUBMITTED_ID, {"key": digest}).scalar_one_or_none()
     return None if complaint_id is None else session.get(Complaint, complaint_id)
+
+
+def find_by_submission_key(session: Session, key: str, secret: bytes) -> Complaint | None:
+    """The complaint a receipt's coupon form names by its submission key."""
+    return _already_filed(session, submission_digest(key, secret))
 
 
 def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
@@ -352,6 +366,7 @@ def _email_values(
         "language": complaint.language,
         "subject": subject,
         "body": body,
+        "sealed_access_code": None,
         "status": "pending",
         "attempts": 0,
         "created_at": now,
@@ -398,11 +413,12 @@ def file_complaint(
     """
     key = submission_key(new, files)
     access_code = derive_access_code(key, secret)
+    digest = submission_digest(key, secret)
     if files:
         # A resubmitted form would otherwise write its files again only to remove them.
-        existing = _already_filed(session, key)
+        existing = _already_filed(session, digest)
         if existing is not None:
-            return Filed(existing, access_code, created=False)
+            return Filed(existing, access_code, created=False, submission_key=key)
 
     received_at = received_at or now
     registered_on = registration_date(received_at, calendar)
@@ -442,7 +458,7 @@ def file_complaint(
         "closed_at": None,
         "executor_id": None,
         "access_code_hash": hash_access_code(access_code, secret),
-        "submission_token": key,
+        "submission_token": digest,
         "accepted_by_id": accepted_by.id if accepted_by else None,
         "accepted_by_name": accepted_by.full_name if accepted_by else ONLINE_ACCEPTED_BY,
         "forwarded_from_id": forwarded_from.id if forwarded_from else None,
@@ -452,7 +468,9 @@ def file_complaint(
         "updated_at": now,
     }
     complaint = Complaint(**values)
-    email = _email_values(complaint, "receipt", messages, now, access_code=access_code)
+    email = _email_values(complaint, "receipt", messages, now, access_code=ACCESS_CODE_MARK)
+    if email is not None:
+        email["sealed_access_code"] = seal_access_code(access_code, secret)
     event = _event_values(
         now,
         "filed",
@@ -495,10 +513,10 @@ def file_complaint(
                 )
     except _FiledBefore:
         _remove_files(upload_root, [name for _, name in stored])
-        first = _already_filed(session, key)
+        first = _already_filed(session, digest)
         if first is None:  # pragma: no cover - complaints are never deleted
             raise RuntimeError("the complaint that took this form's key is gone") from None
-        return Filed(first, access_code, created=False)
+        return Filed(first, access_code, created=False, submission_key=key)
     except BaseException:
         _remove_files(upload_root, [name for _, name in stored])
         raise
@@ -513,8 +531,13 @@ def file_complaint(
             for row, row_id in zip(attachment_rows, attachment_ids, strict=True)
         ],
     )
-    return Filed(complaint, access_code, created=True)
+    return Filed(complaint, access_code, created=True, submission_key=key)
 
+
+# Where the receipt email's text has the access code until it is sent (`mail.build_message`
+# puts the unsealed code there). Input cleaning removes control characters, so no text an
+# applicant or a member of staff writes into the email can contain it.
+ACCESS_CODE_MARK = "\x1faccess-code\x1f"
 
 # Unguessable, so that no text an applicant writes into the email can contain it.
 _NUMBER_TO_COME = f"[registration-number-{secrets.token_hex(16)}]"
@@ -1159,6 +1182,7 @@ _RECORD_SENT = (
     .values(
         status="sent",
         sent_at=bindparam("now"),
+        sealed_access_code=None,
         last_error=None,
         attempts=Notification.attempts + 1,
     )
@@ -1182,6 +1206,7 @@ def record_deliveries(
             notification.last_error = error[:2000]
             if notification.attempts > len(RETRY_DELAYS):
                 notification.status = "failed"
+                notification.sealed_access_code = None  # nothing will send it now
             else:
                 notification.status = "pending"
                 notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
@@ -1208,6 +1233,7 @@ __all__ = [
     "claim_notifications",
     "create_staff",
     "file_complaint",
+    "find_by_submission_key",
     "find_for_applicant",
     "record_deliveries",
     "record_login",

@@ -8,11 +8,15 @@ the secret. Crockford's alphabet has no I, L, O or U, so what people misread is 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
 import secrets
+from functools import lru_cache
 from typing import Final
+
+from cryptography.fernet import Fernet
 
 from complaints.domain.numbering import DASHES, INVISIBLES
 
@@ -85,3 +89,33 @@ def derive_access_code(submission_key: str, secret: bytes) -> str:
     number = int.from_bytes(digest[:8], "big") >> (64 - 5 * CODE_LENGTH)
     symbols = [ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(CODE_LENGTH))]
     return format_access_code("".join(symbols))
+
+
+def submission_digest(submission_key: str, secret: bytes) -> str:
+    """What a complaint keeps of the key its form was sent with: an HMAC under the server
+    secret. The key itself would be as good as the code in a leaked table, since the receipt's
+    coupon form trades the key for the code."""
+    if not isinstance(secret, bytes) or not secret:
+        raise ValueError("the server secret must be non-empty bytes")
+    return hmac.new(secret, b"submission:" + submission_key.encode(), hashlib.sha256).hexdigest()
+
+
+def seal_access_code(code: str, secret: bytes) -> str:
+    """The code encrypted under a key derived from the server secret (Fernet: AES with an
+    HMAC), for the receipt email while it waits to be sent: the queued email must carry the
+    code, and the table it waits in must not."""
+    return _sealer(secret).encrypt(code.encode("ascii")).decode("ascii")
+
+
+def unseal_access_code(sealed: str, secret: bytes) -> str:
+    """The code `seal_access_code` sealed; `cryptography.fernet.InvalidToken` if the secret
+    has changed since or the text was altered."""
+    return _sealer(secret).decrypt(sealed.encode("ascii")).decode("ascii")
+
+
+@lru_cache(maxsize=4)
+def _sealer(secret: bytes) -> Fernet:
+    if not isinstance(secret, bytes) or not secret:
+        raise ValueError("the server secret must be non-empty bytes")
+    key = hmac.new(secret, b"access-code-seal", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(key))

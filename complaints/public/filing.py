@@ -142,7 +142,9 @@ def new_complaint():
         messages=messages,
     )
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
-    response = render_receipt(filed.complaint, filed.access_code, first_time=filed.created)
+    response = render_receipt(
+        filed.complaint, filed.access_code, filed.submission_key, first_time=filed.created
+    )
     response.filed = filed.created  # a resubmission of the same form is not a new filing
     return response
 
@@ -172,7 +174,7 @@ def submitted_complaint(
     )
 
 
-def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):
+def render_receipt(complaint: Complaint, access_code: str, coupon_key: str, *, first_time: bool):
     lang = current_language()
     akimat = directory.akimat(complaint.akimat_id, lang)
     page = render_template(
@@ -185,7 +187,7 @@ def render_receipt(complaint: Complaint, access_code: str, *, first_time: bool):
         basis=legal_basis(complaint.deadline_rule, lang),
         service_title=directory.service_title(complaint.service_id, lang),
         office_name=directory.body_name(complaint.office_id, lang),
-        coupon_key=complaint.submission_token,
+        coupon_key=coupon_key,
     )
     response = make_response(page)
     # The page shows the access code: never keep it in a cache.
@@ -200,13 +202,11 @@ def coupon():
     form = CouponForm()
     if not form.validate_on_submit() or not _COUPON_KEY.fullmatch(form.key.data or ""):
         abort(400)
-    complaint = db.session.execute(
-        db.select(Complaint).where(Complaint.submission_token == form.key.data)
-    ).scalar_one_or_none()
+    complaint = services.find_by_submission_key(db.session, form.key.data, secret())
     if complaint is None:
         abort(404)
     lang = current_language()
-    access_code = derive_access_code(complaint.submission_token, secret())
+    access_code = derive_access_code(form.key.data, secret())
     akimat = directory.akimat(complaint.akimat_id, lang)
     rows = [
         (_("Registration number"), complaint.registration_number),
