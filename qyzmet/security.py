@@ -1,8 +1,9 @@
-"""Response headers that make the browser enforce what the pages promise."""
+"""Response headers that make the browser enforce what the pages promise, and requests
+that only a browser's form would send."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static.
 # 'wasm-unsafe-eval' lets Pagefind's search run its WebAssembly; it does not allow eval().
@@ -35,7 +36,27 @@ def is_private(method: str, blueprint: str | None) -> bool:
     return blueprint in PRIVATE_BLUEPRINTS or method not in ("GET", "HEAD")
 
 
+# What our forms send. Flask-WTF would also read a JSON body, which the rate limits keyed on a
+# form field (the sign-in address, the tracked number) never see, and whose numbers and lists
+# no form field expects.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+# The only inputs that take files; a file sent for any other field would reach a text field.
+FILE_FIELDS = frozenset({"attachments"})
+
+
+def refuse_what_no_form_sends() -> None:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.mimetype not in FORM_TYPES and (request.content_length or request.mimetype):
+        abort(415)
+    if request.mimetype == "multipart/form-data" and not FILE_FIELDS.issuperset(request.files):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    # First of all, before the CSRF check reads the token from a header or the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_what_no_form_sends)
+
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, url_for
+from werkzeug.routing import IntegerConverter
 
 try:  # Flask's own handle on the request context: private, so a later Flask may move it
     from flask.globals import _cv_request
@@ -69,5 +70,15 @@ def _new_cache(app: Flask) -> dict[tuple[Any, ...], str] | None:
     return {} if only_language else None
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in every route, bounded to what an INTEGER column holds: a larger number
+    is no row's id, and handed to the database it is an overflow error (a 500), not a 404."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max=2**31 - 1):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint is registered: a rule takes its converters when it is added.
+    app.url_map.converters["int"] = RowIdConverter
     app.jinja_env.globals["url_for"] = cached_url_for

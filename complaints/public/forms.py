@@ -85,8 +85,8 @@ def clean_text(value: str | None) -> str | None:
     A value with nothing visible left is empty, so a required field says "enter …" rather
     than registering a blank name or text.
     """
-    if value is None:
-        return None
+    if not isinstance(value, str):
+        return None  # no browser sends anything but text for a text field
     value = _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
     value = unicodedata.normalize("NFC", _without_format_characters(value)).strip()
     return value if _shows_something(value) else ""
