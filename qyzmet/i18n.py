@@ -49,6 +49,11 @@ def alternate_url(lang: str) -> str | None:
         return None
     values: dict[str, Any] = dict(request.view_args or {})
     values["lang_code"] = lang
+    # The query too: a form pre-filled from a guide page, a search. Never one that would
+    # override the path's own values (`?lang_code=`).
+    for name in request.args:
+        if name not in values:
+            values[name] = request.args.getlist(name)
     return cached_url_for(request.endpoint, **values)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, make_response, render_template, request
+from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -188,11 +188,29 @@ def render_receipt(complaint: Complaint, access_code: str, coupon_key: str, *, f
         service_title=directory.service_title(complaint.service_id, lang),
         office_name=directory.body_name(complaint.office_id, lang),
         coupon_key=coupon_key,
+        # The language switcher posts the key to `receipt` rather than linking (base.html).
+        language_switch_key=coupon_key,
     )
     response = make_response(page)
     # The page shows the access code: never keep it in a cache.
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@blueprint.post("/receipt/")
+@limiter.limit(FILING_LIMIT)
+def receipt():
+    """The receipt again, in this URL's language: the receipt page's language switcher sends
+    its coupon key here, since the page answered a POST and a link would lose it (and the code
+    with it, for an applicant who gets no email)."""
+    form = CouponForm()
+    if not form.validate_on_submit() or not _COUPON_KEY.fullmatch(form.key.data or ""):
+        abort(400)
+    complaint = services.find_by_submission_key(db.session, form.key.data, secret())
+    if complaint is None:
+        abort(404)
+    access_code = derive_access_code(form.key.data, secret())
+    return render_receipt(complaint, access_code, form.key.data, first_time=True)
 
 
 @blueprint.post("/coupon/")
@@ -211,6 +229,11 @@ def coupon():
     rows = [
         (_("Registration number"), complaint.registration_number),
         (_("Access code"), access_code),
+        # Paper has no links: the whole address, as the emails give it.
+        (
+            _("Tracking page"),
+            current_app.config["SITE_URL"] + url_for("complaints_public.track", lang_code=lang),
+        ),
         (_("Received"), local_datetime(complaint.received_at)),
         (_("Registered on"), long_date(complaint.registered_on)),
         (_("Answer due by"), long_date(complaint.due_on)),

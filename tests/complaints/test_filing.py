@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from helpers import Applicant, hidden_fields, page, text_of
 from sqlalchemy import event, text
+from test_coupon import pdf_text
 
 from complaints.models import Complaint, ComplaintEvent, Notification
 from qyzmet import create_app
@@ -101,6 +102,8 @@ def test_the_coupon_downloads_as_a_pdf_named_after_the_number(client):
     assert pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
     assert f'filename="{number}.pdf"' in pdf.headers["Content-Disposition"]
+    # Paper has no links: the coupon gives the tracking page's whole address.
+    assert "https://qyzmet.example/kk/complaints/track/" in pdf_text(pdf.data)
 
 
 def test_the_coupon_needs_the_submission_key(client):
@@ -338,7 +341,9 @@ def test_the_queued_receipt_email_names_the_number_the_complaint_was_given(app, 
     with app.app_context():
         notification = db.session.execute(db.select(Notification)).scalar_one()
         assert number in notification.subject and number in notification.body
-        assert code not in notification.body  # sealed until sent: tests/security/test_secrets_at_rest.py
+        assert (
+            code not in notification.body
+        )  # sealed until sent: tests/security/test_secrets_at_rest.py
         assert "registration-number-" not in notification.subject.replace(lookalike, "")
         assert "registration-number-" not in notification.body.replace(lookalike, "")
         assert lookalike in notification.body
@@ -498,3 +503,53 @@ def test_the_akimat_in_the_link_wins_over_the_one_the_office_is_part_of(client):
     )
     assert soup.select_one("#akimat option[selected]")["value"] == "shu-district-akimat"
     assert soup.select_one("#office option[selected]")["value"] == "taraz-housing-department"
+
+
+def test_the_receipt_in_the_other_language_keeps_the_number_and_the_code(client):
+    """The receipt answers a POST: a link to the other language would open an empty form and
+    lose the code, which an applicant who wants no email has nowhere else."""
+    number, code, receipt = Applicant(client, "kk").file_ok(
+        reply_channel="post", email="", address="Тараз қ., Абай к-сі, 1"
+    )
+    switch = page(receipt).select_one(
+        "nav.qz-language-switcher form[action='/ru/complaints/receipt/']"
+    )
+    data = {tag["name"]: tag["value"] for tag in switch.select("input[type=hidden]")}
+    assert switch.select_one("button").get_text(strip=True) == "Русский"
+    russian = client.post("/ru/complaints/receipt/", data=data)
+    assert russian.status_code == 200
+    assert russian.headers["Cache-Control"] == "no-store"
+    shown = page(russian)
+    assert shown.html["lang"] == "ru"
+    assert shown.select_one("#registration-number").get_text() == number
+    assert shown.select_one("#access-code").get_text() == code
+    assert "Жалоба зарегистрирована" in text_of(russian)
+    assert "Ничего нового не создано" not in text_of(russian)
+    # And back, from the Russian page's own switcher.
+    back = page(russian).select_one(
+        "nav.qz-language-switcher form[action='/kk/complaints/receipt/']"
+    )
+    assert back.select_one("input[name=key]")["value"] == data["key"]
+
+
+def test_the_receipt_in_another_language_needs_the_key_the_page_holds(client):
+    applicant = Applicant(client, "ru")
+    applicant.file_ok()
+    tokens = applicant.form()
+    wrong = client.post(
+        "/kk/complaints/receipt/",
+        data={"csrf_token": tokens["csrf_token"], "key": "A" * 32 + ":" + "0" * 31},
+    )
+    assert wrong.status_code == 404
+    forged = client.post("/kk/complaints/receipt/", data={"csrf_token": tokens["csrf_token"]})
+    assert forged.status_code == 400
+
+
+def test_the_language_switcher_keeps_what_the_form_was_opened_with(client):
+    query = "service=almaty-city-housing-privatisation-2018&akimat=almaty-city-akimat"
+    form = page(client.get(f"/kk/complaints/new/?{query}&lang_code=kk"))
+    link = form.select_one("nav.qz-language-switcher a[hreflang=ru]")["href"]
+    assert link.startswith("/ru/complaints/new/?")
+    assert "service=almaty-city-housing-privatisation-2018" in link
+    assert "akimat=almaty-city-akimat" in link
+    assert "lang_code" not in link

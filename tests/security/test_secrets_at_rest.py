@@ -45,7 +45,7 @@ def test_a_waiting_receipt_email_keeps_the_access_code_only_sealed(waiting_app, 
 
 
 def test_the_sent_receipt_has_the_code_and_the_database_then_keeps_no_seal(app, client, tmp_path):
-    number, code, _ = Applicant(client, "ru").file_ok()
+    _, code, _ = Applicant(client, "ru").file_ok()
     (sent,) = (tmp_path / "outbox").glob("*-receipt.eml")
     body = email.message_from_bytes(sent.read_bytes()).get_payload(decode=True).decode()
     assert f"Код доступа: {code}" in body
