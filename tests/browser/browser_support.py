@@ -307,6 +307,58 @@ def tab_until(page: Page, wanted, *, backwards: bool = False, limit: int = 120) 
     raise AssertionError(f"{limit} presses of {key} never reached the wanted element")
 
 
+def file_a_complaint(
+    page, form_url: str, subject: str, text: str, name: str, email: str, attachments=()
+) -> tuple[str, str]:
+    """Fill the complaint form as a person would and send it; the receipt's number and code."""
+    page.goto(form_url)
+    page.fill("#subject", subject)
+    page.fill("#text", text)
+    page.fill("#full_name", name)
+    page.fill("#email", email)
+    page.locator("input[name=reply_channel][value=email]").check()
+    if attachments:
+        page.set_input_files("#attachments", list(attachments))
+    page.locator("#consent").check()
+    page.locator("form.qz-complaint-form button[type=submit]").click()
+    return (
+        page.locator("#registration-number").inner_text(),
+        page.locator("#access-code").inner_text(),
+    )
+
+
+def words_split_across_lines(page: Page, selector: str) -> list[str]:
+    """The words of the shown elements matching `selector` that wrap in their middle.
+
+    A word's Range has client rects on two lines when it is split. A hyphenated word may
+    wrap after its hyphen («үй-/коммуналдық»), so hyphens and dashes separate words here.
+    """
+    return page.evaluate(
+        """selector => {
+            // Runs of anything but spaces, hyphens, dashes and slashes
+            const words = /[^\\s\\-\u2010\u2011\u2013\u2014/]+/g;
+            const split = [];
+            for (const element of document.querySelectorAll(selector)) {
+                if (!element.getClientRects().length) continue;
+                const texts = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+                for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+                    for (const word of node.data.matchAll(words)) {
+                        const range = document.createRange();
+                        range.setStart(node, word.index);
+                        range.setEnd(node, word.index + word[0].length);
+                        const lines = new Set([...range.getClientRects()]
+                            .filter(rect => rect.width > 0)
+                            .map(rect => Math.round(rect.top)));
+                        if (lines.size > 1) split.push(word[0]);
+                    }
+                }
+            }
+            return split;
+        }""",
+        selector,
+    )
+
+
 def small_pdf(text: str) -> bytes:
     """A real one-page PDF, as an applicant's scanned letter would be."""
     pdf = FPDF()

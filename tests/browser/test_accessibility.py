@@ -19,6 +19,7 @@ from browser_support import (
     assert_reflows_at_320_px,
     assert_targets_are_at_least_24_px,
     assert_text_spacing_clips_nothing,
+    file_a_complaint,
     small_pdf,
 )
 from playwright.sync_api import expect
@@ -129,26 +130,6 @@ def test_complaint_form_is_accessible_empty_and_with_errors(page, live_server, l
     assert_no_axe_violations(page)
     assert_radio_groups_ask_their_question(page)
     assert_reflows_at_320_px(page)
-
-
-def file_a_complaint(
-    page, form_url: str, subject: str, text: str, name: str, email: str, attachments=()
-) -> tuple[str, str]:
-    """Fill the complaint form as a person would and send it; the receipt's number and code."""
-    page.goto(form_url)
-    page.fill("#subject", subject)
-    page.fill("#text", text)
-    page.fill("#full_name", name)
-    page.fill("#email", email)
-    page.locator("input[name=reply_channel][value=email]").check()
-    if attachments:
-        page.set_input_files("#attachments", list(attachments))
-    page.locator("#consent").check()
-    page.locator("form.qz-complaint-form button[type=submit]").click()
-    return (
-        page.locator("#registration-number").inner_text(),
-        page.locator("#access-code").inner_text(),
-    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -89,6 +89,20 @@ def test_a_repealed_source_shows_a_notice_before_anything_else(client):
     )
 
 
+def test_kazakh_pages_say_an_act_is_repealed_in_the_glossarys_words(client):
+    """«күші жойылды» is the act's state; «күшін жойған» is what repealed it, not the act."""
+    soup = page(client.get(SERVICE_URL.format(lang="kk")))
+    notice = normalise(soup.select_one(".qz-repealed-notice").text)
+    assert "Бұл актінің күші жойылды" in notice
+    assert "Олардың күшін жойған акт:" in notice
+    source = soup.select_one("#legal-basis").find_parent("section")
+    assert "Күші жойылған" in [tag.text.strip() for tag in source.select(".govuk-tag")]
+    footer = normalise(soup.select_one("footer").text)
+    assert "күші жойылған акт қолданылмайды" in footer
+    text = normalise(soup.text).lower().replace("олардың күшін жойған акт", "")
+    assert "күшін жойған" not in text
+
+
 def test_documents_are_a_checklist_per_channel_with_conditions(client):
     soup = page(client.get(SERVICE_URL.format(lang="kk")))
     group = soup.select_one(".qz-checklist-group")
@@ -146,8 +160,8 @@ def test_the_source_section_names_the_act_its_registration_and_the_repeal(client
     [
         (
             "kk",
-            "Дереккөз: Сынақ облысы әкімдігі, 2008 ж. 29 мамыр № 197 стандарт (күшін жойған)",
-            "Сынақбаев Сынақ Актіде аталған (акт күні: 2008 ж. 29 мамыр); бұл акт күшін жойған",
+            "Дереккөз: Сынақ облысы әкімдігі, 2008 ж. 29 мамыр № 197 стандарт (күші жойылған)",
+            "Сынақбаев Сынақ Актіде аталған (акт күні: 2008 ж. 29 мамыр); бұл актінің күші жойылды",
         ),
         (
             "ru",
