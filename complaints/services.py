@@ -703,6 +703,8 @@ def take_action(
                 outcome=Outcome(data.outcome) if data.outcome else None,
                 new_due_on=data.new_due_on,
                 current_due_on=complaint.due_on,
+                executor_id=data.executor_id,
+                current_executor_id=complaint.executor_id,
             )
             handler = _HANDLERS.get(action, _plain)
             details, note, public = handler(

@@ -32,7 +32,14 @@ def extend(head, complaint_id: int, **fields):
 
 def register(registrar, **fields):
     tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
-    data = {**VALID, **tokens, "channel": "paper", "received_time": "10:00", **fields}
+    data = {
+        **VALID,
+        **tokens,
+        "channel": "paper",
+        "received_time": "10:00",
+        "language": "kk",
+        **fields,
+    }
     return registrar.client.post(
         "/kk/staff/register/", data=data, content_type="multipart/form-data"
     )
