@@ -794,11 +794,15 @@ def _approve_answer(session, complaint, *, now, messages, **_):
     return {"outcome": complaint.outcome}, complaint.answer, True
 
 
-def _extend(session, complaint, *, data, now, messages, **_):
+def _extend(session, complaint, *, data, now, calendar, messages, **_):
     """A reasoned extension, decided within the deadline: one granted after it had passed
-    would turn a late answer into one on time, in the reports as for the applicant."""
+    would turn a late answer into one on time, in the reports as for the applicant. Like
+    every deadline, the new one is a working day: nobody answers on a day off, and the
+    reports count working days."""
     if complaint.due_on < in_almaty(now).date():
         raise InvalidActionDetails(Action.EXTEND, "deadline_passed", "the deadline has passed")
+    if not calendar.is_working_day(data.new_due_on):
+        raise InvalidActionDetails(Action.EXTEND, "day_off", "the new due date is a day off")
     previous = complaint.due_on
     complaint.due_on = data.new_due_on
     session.flush()

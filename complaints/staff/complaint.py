@@ -47,6 +47,7 @@ from complaints.web import (
 )
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
+from qyzmet.templating import long_date
 
 FORMS = {
     Action.ASSIGN: AssignForm,
@@ -306,7 +307,21 @@ FIELD_MESSAGES = {
 
 
 # Refusals that are not about one input alone, and the field their message is shown on.
-SHOWN_ON = {"deadline_passed": "new_due_on", "same_executor": "executor_id"}
+SHOWN_ON = {
+    "deadline_passed": "new_due_on",
+    "day_off": "new_due_on",
+    "same_executor": "executor_id",
+}
+
+
+def _day_off_message(form) -> str:
+    """The refusal of a new due date on a day off, with the working day a head would pick."""
+    day = form.new_due_on.data
+    return _(
+        "%(day)s is a day off; the next working day is %(next_day)s",
+        day=long_date(day),
+        next_day=long_date(working_calendar().next_working_day(day)),
+    )
 
 
 @blueprint.post("/complaints/<int:complaint_id>/<action_name>/")
@@ -352,7 +367,10 @@ def act(complaint_id: int, action_name: str):
         return redirect(url_for(".complaint", complaint_id=complaint_id))
     except InvalidActionDetails as error:
         field = getattr(form, SHOWN_ON.get(error.field, error.field), None)
-        message = FIELD_MESSAGES.get(error.field, lambda: _("Check the form"))()
+        if error.field == "day_off":
+            message = _day_off_message(form)
+        else:
+            message = FIELD_MESSAGES.get(error.field, lambda: _("Check the form"))()
         if field is not None:
             field.errors = [message]
         db.session.rollback()

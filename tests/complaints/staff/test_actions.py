@@ -7,7 +7,7 @@ same table when a request is forged: a refused action changes nothing.
 from datetime import timedelta
 
 import pytest
-from backoffice import load, new_complaint
+from backoffice import load, new_complaint, working_day_from
 from helpers import page, text_of
 
 from complaints.domain.workflow import Action, Role, State, allowed_actions
@@ -25,8 +25,8 @@ def put_in_state(app, state: State, executor_id: int) -> int:
     return new_complaint(app, **fields)
 
 
-def valid_fields(action: Action, complaint, team) -> dict[str, str]:
-    due = complaint.due_on + timedelta(days=10)
+def valid_fields(app, action: Action, complaint, team) -> dict[str, str]:
+    due = working_day_from(app, complaint.due_on + timedelta(days=10))
     return {
         Action.ASSIGN: {"executor_id": str(team["other_executor"].id)},
         Action.REASSIGN: {"executor_id": str(team["other_executor"].id)},
@@ -59,7 +59,8 @@ def test_each_role_can_take_exactly_the_actions_the_table_allows(app, team, stat
     for action in STAFF_ACTIONS:
         complaint_id = put_in_state(app, state, executor_id=team["executor"].id)
         before = load(app, complaint_id)
-        fields = {f"{action.value}-{k}": v for k, v in valid_fields(action, before, team).items()}
+        valid = valid_fields(app, action, before, team)
+        fields = {f"{action.value}-{k}": v for k, v in valid.items()}
         response = member.client.post(
             f"/kk/staff/complaints/{complaint_id}/{action.value}/",
             data={
