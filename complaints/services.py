@@ -726,6 +726,8 @@ def take_action(
                 outcome=Outcome(data.outcome) if data.outcome else None,
                 new_due_on=data.new_due_on,
                 current_due_on=complaint.due_on,
+                executor_id=data.executor_id,
+                current_executor_id=complaint.executor_id,
             )
             handler = _HANDLERS.get(action, _plain)
             details, note, public = handler(
@@ -815,11 +817,15 @@ def _approve_answer(session, complaint, *, now, messages, **_):
     return {"outcome": complaint.outcome}, complaint.answer, True
 
 
-def _extend(session, complaint, *, data, now, messages, **_):
+def _extend(session, complaint, *, data, now, calendar, messages, **_):
     """A reasoned extension, decided within the deadline: one granted after it had passed
-    would turn a late answer into one on time, in the reports as for the applicant."""
+    would turn a late answer into one on time, in the reports as for the applicant. Like
+    every deadline, the new one is a working day: nobody answers on a day off, and the
+    reports count working days."""
     if complaint.due_on < in_almaty(now).date():
         raise InvalidActionDetails(Action.EXTEND, "deadline_passed", "the deadline has passed")
+    if not calendar.is_working_day(data.new_due_on):
+        raise InvalidActionDetails(Action.EXTEND, "day_off", "the new due date is a day off")
     previous = complaint.due_on
     complaint.due_on = data.new_due_on
     session.flush()

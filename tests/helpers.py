@@ -100,6 +100,7 @@ def make_staff(
     region_id: str | None = None,
     password: str = "correct horse battery",
     name=None,
+    language: str = "kk",
 ):
     """A staff account created through the service, as `flask staff create` would."""
     from complaints import services
@@ -114,7 +115,7 @@ def make_staff(
             role=role,
             akimat_id=None if role == "supervisor" else akimat_id,
             region_id=region_id,
-            language="kk",
+            language=language,
             password_hash=hash_password(password),
             now=services.utcnow(),
         )

@@ -207,11 +207,15 @@ def check_action_details(
     outcome: Outcome | None = None,
     new_due_on: date | None = None,
     current_due_on: date | None = None,
+    executor_id: int | None = None,
+    current_executor_id: int | None = None,
 ) -> None:
     """Refuse an action whose required details are missing, before anything is saved.
 
     An extension must move the deadline later: an "extension" to the same or an earlier
-    day would shorten the applicant's wait without telling them why.
+    day would shorten the applicant's wait without telling them why. A reassignment must
+    name someone else: "reassigning" the executor already assigned would change nobody yet
+    send a complaint under review back to `assigned`, as if its review had not started.
     """
     transition = TRANSITIONS[action]
     if transition.requires_reason and not (reason or "").strip():
@@ -225,6 +229,10 @@ def check_action_details(
             raise InvalidActionDetails(
                 action, "new_due_on", "the new due date must be later than the current one"
             )
+    if action == Action.REASSIGN and executor_id is not None and executor_id == current_executor_id:
+        raise InvalidActionDetails(
+            action, "same_executor", "the complaint is already assigned to this executor"
+        )
 
 
 def is_public_by_default(action: Action) -> bool:

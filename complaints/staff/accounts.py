@@ -21,6 +21,7 @@ from complaints.staff.auth import (
     start_session,
 )
 from complaints.staff.forms import LoginForm, PasswordChangeForm
+from qyzmet.config import LANGUAGES
 from qyzmet.extensions import db, limiter
 from qyzmet.i18n import current_language
 
@@ -53,8 +54,9 @@ def _account_key() -> str:
 _DOT_SEGMENTS = frozenset({".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"})
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Follow `next` only within our own staff pages, never to another site.
+def _safe_next(target: str | None, lang: str) -> str | None:
+    """Follow `next` only within our own staff pages, never to another site, and show the
+    page in `lang`, the member's own language.
 
     The path must stay under /<lang>/staff/ as the browser resolves it, so no dot segments
     (`/kk/staff/../..//evil.example` is `//evil.example` to the browser), no empty segment
@@ -64,16 +66,25 @@ def _safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     path = parts.path
+    page_lang, _slash, rest = path[1:].partition("/")
     if (
         parts.scheme
         or parts.netloc
-        or not path.startswith(f"/{current_language()}/staff/")
+        or not path.startswith("/")
+        or page_lang not in LANGUAGES
+        or not rest.startswith("staff/")
         or "\\" in path
         or "//" in path
         or any(segment.lower() in _DOT_SEGMENTS for segment in path.split("/"))
     ):
         return None
-    return path + (f"?{parts.query}" if parts.query else "")
+    return f"/{lang}/{rest}" + (f"?{parts.query}" if parts.query else "")
+
+
+def _own_language(staff: StaffUser) -> str:
+    """The language the member works in, as the administrator set it; the sign-in page's
+    for an account without one."""
+    return staff.language if staff.language in LANGUAGES else current_language()
 
 
 @blueprint.route("/login/", methods=["GET", "POST"])
@@ -93,7 +104,12 @@ def login():
             services.record_login(db.session, staff.id, services.utcnow(), new_hash)
             # A new session on sign-in: nothing from before (a planted cookie) carries over.
             start_session(staff)
-            return redirect(_safe_next(request.args.get("next")) or url_for(".queue"))
+            # To the back office in the member's own language, whichever the sign-in page
+            # was in (a shared computer left on the other one, a link from a colleague).
+            lang = _own_language(staff)
+            return redirect(
+                _safe_next(request.args.get("next"), lang) or url_for(".queue", lang_code=lang)
+            )
         form.password.errors = [_("The email address or the password is not right.")]
         return render_template("staff/login.html", form=form), 400
     status = 400 if request.method == "POST" else 200

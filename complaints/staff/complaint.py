@@ -47,6 +47,7 @@ from complaints.web import (
 )
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
+from qyzmet.templating import long_date
 
 FORMS = {
     Action.ASSIGN: AssignForm,
@@ -87,16 +88,7 @@ def _form_for(action: Action, complaint: Complaint, formdata=None):
     lang = current_language()
     form = FORMS[action](formdata=formdata, version=str(complaint.version), prefix=action.value)
     if isinstance(form, AssignForm):
-        executors = db.session.execute(
-            select(StaffUser.id, StaffUser.full_name)
-            .where(
-                StaffUser.akimat_id == complaint.akimat_id,
-                StaffUser.role == Role.EXECUTOR.value,
-                StaffUser.active.is_(True),
-            )
-            .order_by(StaffUser.full_name)
-        ).all()
-        form.executor_id.choices = [SelectChoice(staff_id, name) for staff_id, name in executors]
+        form.executor_id.choices = _executor_choices(complaint)
     if isinstance(form, DraftAnswerForm):
         form.outcome.choices = outcome_choices(lang)
         if formdata is None and complaint.answer:
@@ -108,6 +100,30 @@ def _form_for(action: Action, complaint: Complaint, formdata=None):
             choice for choice in as_choices(groups) if choice.value != complaint.akimat_id
         ]
     return form
+
+
+def _executor_choices(complaint: Complaint) -> list[SelectChoice]:
+    """The akimat's active executors, under a "Choose an executor" that is chosen at first.
+
+    To change the executor, the head picks someone else: the one already assigned is left
+    out (the page names them above the form), so the list holds only real changes, and a
+    form sent as it comes is refused as "choose an executor" instead of quietly assigning
+    whoever sorts first.
+    """
+    executors = db.session.execute(
+        select(StaffUser.id, StaffUser.full_name)
+        .where(
+            StaffUser.akimat_id == complaint.akimat_id,
+            StaffUser.role == Role.EXECUTOR.value,
+            StaffUser.active.is_(True),
+        )
+        .order_by(StaffUser.full_name)
+    ).all()
+    return [SelectChoice("", _("Choose an executor"))] + [
+        SelectChoice(staff_id, name)
+        for staff_id, name in executors
+        if staff_id != complaint.executor_id
+    ]
 
 
 def _render(
@@ -276,6 +292,10 @@ FIELD_MESSAGES = {
     "answer": lambda: _("Write the answer"),
     "note": lambda: _("Write the note"),
     "executor_id": lambda: _("Choose an executor of this akimat"),
+    # Shown on the executor's field: the complaint stays as it is.
+    "same_executor": lambda: _(
+        "This executor is already assigned to the complaint: choose another one"
+    ),
     "new_due_on": lambda: _("The new due date must be later than the current one"),
     # Shown on the new date's field: there is no date that would do.
     "deadline_passed": lambda: _(
@@ -284,6 +304,24 @@ FIELD_MESSAGES = {
     "forward_akimat": lambda: _("Choose another akimat"),
     "forward_body": lambda: _("Choose an akimat or name another body"),
 }
+
+
+# Refusals that are not about one input alone, and the field their message is shown on.
+SHOWN_ON = {
+    "deadline_passed": "new_due_on",
+    "day_off": "new_due_on",
+    "same_executor": "executor_id",
+}
+
+
+def _day_off_message(form) -> str:
+    """The refusal of a new due date on a day off, with the working day a head would pick."""
+    day = form.new_due_on.data
+    return _(
+        "%(day)s is a day off; the next working day is %(next_day)s",
+        day=long_date(day),
+        next_day=long_date(working_calendar().next_working_day(day)),
+    )
 
 
 @blueprint.post("/complaints/<int:complaint_id>/<action_name>/")
@@ -328,10 +366,11 @@ def act(complaint_id: int, action_name: str):
         flash(_("This action is not allowed for this complaint now. Nothing was saved."), "error")
         return redirect(url_for(".complaint", complaint_id=complaint_id))
     except InvalidActionDetails as error:
-        field = getattr(
-            form, "new_due_on" if error.field == "deadline_passed" else error.field, None
-        )
-        message = FIELD_MESSAGES.get(error.field, lambda: _("Check the form"))()
+        field = getattr(form, SHOWN_ON.get(error.field, error.field), None)
+        if error.field == "day_off":
+            message = _day_off_message(form)
+        else:
+            message = FIELD_MESSAGES.get(error.field, lambda: _("Check the form"))()
         if field is not None:
             field.errors = [message]
         db.session.rollback()

@@ -112,10 +112,27 @@ class ConfirmForm(VersionedForm):
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
 
 
+def _staff_id(value: object) -> int | None:
+    """A staff id in ASCII digits, or None: nothing chosen, or something no option sends
+    (the service then says to choose an executor of this akimat)."""
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and _VERSION.fullmatch(value) else None
+
+
 class AssignForm(VersionedForm):
+    """Choosing the executor, first or instead of the one assigned.
+
+    The list starts at "Choose an executor", not at whoever sorts first: a head who sends
+    it as it comes would otherwise assign someone they never chose. Which executors may be
+    chosen is the service's rule (active, of this akimat, not the one already assigned), so
+    its clear messages are shown rather than WTForms' "Not a valid choice".
+    """
+
     executor_id = SelectField(
         _l("Responsible executor"),
-        coerce=int,
+        coerce=_staff_id,
+        validate_choice=False,
         validators=[InputRequired(message=_l("Choose an executor"))],
         widget=GovSelect(),
     )
@@ -289,7 +306,17 @@ class RegisterForm(ComplaintForm):
         _l("Time it was received"),
         description=_l("For example, 14:30."),
         validators=[InputRequired(message=_l("Enter the time it was received, for example 14:30"))],
+        # Said the same way whether the time is missing or written some other way ("9.30").
+        invalid_value_message=_l("Enter the time it was received, for example 14:30"),
         widget=GovTextInput(),
+    )
+    language = RadioField(
+        _l("Language of the letters to the applicant"),
+        description=_l("The registration email and every later one are sent in this language."),
+        # Each language named in itself, as on the language switcher.
+        choices=[SelectChoice("kk", "Қазақша"), SelectChoice("ru", "Русский")],
+        validators=[InputRequired(message=_l("Choose the language of the letters"))],
+        widget=GovRadioInput(),
     )
     consent = BooleanField(
         _l("The applicant agreed to the processing of their personal data"),

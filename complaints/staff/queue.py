@@ -10,14 +10,15 @@ from typing import Any
 
 from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from wtforms.fields.choices import SelectChoice
 
 from complaints import directory
 from complaints.domain.calendar import WorkingCalendar
 from complaints.domain.deadlines import DueStatus, due_soon_until
+from complaints.domain.numbering import DASHES
 from complaints.domain.workflow import CLOSED_STATES, OPEN_STATES, STATE_LABELS, State
-from complaints.models import Complaint, StaffUser
+from complaints.models import Complaint, RegistrationCounter, StaffUser
 from complaints.staff import blueprint
 from complaints.staff.auth import staff_required
 from complaints.staff.forms import QueueFilters
@@ -47,6 +48,11 @@ ROW_COLUMNS = (
 )
 _OPEN_STATUSES = frozenset(state.value for state in OPEN_STATES)
 _NUMBER_LIKE = re.compile(r"^[A-Za-z]{2,6}[-–]?\d{0,4}[-–]?\d{0,6}$")
+# A number typed without its akimat code: the sequence alone ("12", "000012"), or the year
+# and the sequence ("2026-000012"), in ASCII digits as the numbers are written.
+_SEQUENCE_ONLY = re.compile(r"[0-9]{1,6}")
+_YEAR_AND_SEQUENCE = re.compile(r"([0-9]{4})-([0-9]{1,6})")
+_DASHES_TO_HYPHEN = str.maketrans(dict.fromkeys(DASHES, "-"))
 # A staff id as a filter value: ASCII digits only ("²".isdigit() is True but int() refuses
 # it), and few enough for the 32-bit column (SQLite refuses an int past 64 bits).
 _STAFF_ID = re.compile(r"[0-9]{1,9}")
@@ -157,15 +163,19 @@ def _apply(statement, form: QueueFilters, scope: list[str], *, with_status: bool
             statement = statement.where(Complaint.due_on > soon_until)
     query = (form.q.data or "").strip()
     if query:
-        statement = statement.where(_search(query))
+        statement = statement.where(_search(query, akimats))
     return statement
 
 
-def _search(query: str):
+def _search(query: str, akimats: list[str]):
     """What `q` matches: a registration number by its start, or words in the folded name
     and subject. A word of Latin letters alone ("TRZ", "Anna") may be either, so it is
     looked for as both; with a digit in it, it is a number and only the number's index
-    is searched."""
+    is searched. Digits alone, or a year and digits, are the end of a number whose akimat
+    code was left out (staff read numbers aloud without it)."""
+    number_end = _number_end(query.translate(_DASHES_TO_HYPHEN), akimats)
+    if number_end is not None:
+        return number_end
     pattern = "%" + query.casefold().replace("%", "").replace("_", "") + "%"
     text = or_(
         Complaint.applicant_name_folded.like(pattern), Complaint.subject_folded.like(pattern)
@@ -176,6 +186,34 @@ def _search(query: str):
     if any(character.isdigit() for character in query):
         return number
     return or_(number, text)
+
+
+def _number_end(query: str, akimats: list[str]):
+    """The condition for a number typed without its akimat code, or None if `query` is not one.
+
+    The number is stored in parts too, and the unique index on (akimat code, year, sequence)
+    finds it: the codes are the akimats', the years those they have numbered in (their
+    counters, a row per akimat and year), so the database looks up a handful of index
+    entries rather than reading every registration number of the akimats.
+    """
+    sequence_only = _SEQUENCE_ONLY.fullmatch(query)
+    year_and_sequence = _YEAR_AND_SEQUENCE.fullmatch(query)
+    if sequence_only is None and year_and_sequence is None:
+        return None
+    codes = sorted(
+        {body.code for body in map(directory.akimat, akimats) if body is not None and body.code}
+    )
+    if year_and_sequence is not None:
+        year = Complaint.year == int(year_and_sequence.group(1))
+        sequence = int(year_and_sequence.group(2))
+    else:
+        year = Complaint.year.in_(
+            select(RegistrationCounter.year)
+            .where(RegistrationCounter.akimat_code.in_(codes))
+            .distinct()
+        )
+        sequence = int(query)
+    return and_(Complaint.akimat_code.in_(codes), year, Complaint.sequence == sequence)
 
 
 @blueprint.get("/")

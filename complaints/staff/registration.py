@@ -42,6 +42,10 @@ def register():
     form.akimat.choices = [c for c in form.akimat.choices if c.value == staff.akimat_id]
     if request.method == "GET":
         form.akimat.data = staff.akimat_id
+        # Most applicants write in the language the office works in; the registrar changes it
+        # for the others. (A kept form keeps the language that was chosen.)
+        if form.language.data is None:
+            form.language.data = lang
         if kept:
             flash(
                 _(
@@ -69,7 +73,9 @@ def register():
     if not valid:
         return render_template("staff/register.html", form=form), 400
     akimat = directory.akimat(staff.akimat_id)
-    new = submitted_complaint(form, akimat, channel=form.channel.data, lang=lang)
+    # The applicant's language, not the registrar's screen's: the receipt and every later
+    # email go in it. The coupon printed below stays in the page's language.
+    new = submitted_complaint(form, akimat, channel=form.channel.data, lang=form.language.data)
     filed = services.file_complaint(
         db.session,
         new,

@@ -56,11 +56,15 @@ def staff_accounts(live_server):
 
 
 def sign_in(page: Page, base: str, email: str, lang: str = "kk") -> None:
+    """Sign in on the `lang` pages and go on in `lang`. Signing in opens the back office in
+    the account's own language, Kazakh for these accounts."""
     page.goto(f"{base}/{lang}/staff/login/")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/{lang}/staff/")
+    expect(page).to_have_url(f"{base}/kk/staff/")
+    if lang != "kk":
+        page.goto(f"{base}/{lang}/staff/")
 
 
 def file_in_russian(page: Page, base: str) -> tuple[str, str]:

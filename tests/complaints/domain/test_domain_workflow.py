@@ -155,6 +155,13 @@ def test_an_extension_must_move_the_due_date_later(new_due_on):
     )
 
 
+def test_a_reassignment_must_name_someone_other_than_the_executor_already_assigned():
+    with pytest.raises(InvalidActionDetails) as same:
+        check_action_details(Action.REASSIGN, executor_id=7, current_executor_id=7)
+    assert same.value.field == "same_executor"
+    check_action_details(Action.REASSIGN, executor_id=8, current_executor_id=7)
+
+
 @pytest.mark.parametrize(
     "action", [Action.ASSIGN, Action.REASSIGN, Action.START_REVIEW, Action.ADD_NOTE, Action.FORWARD]
 )

@@ -1,6 +1,7 @@
 """Complaints in known states for the back-office tests (imported by the test modules)."""
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from complaints import directory, services
@@ -50,3 +51,18 @@ def load(app, complaint_id: int) -> Complaint:
         complaint = db.session.get(Complaint, complaint_id)
         db.session.expunge(complaint)
         return complaint
+
+
+def working_day_from(app, day):
+    """`day` or, when it is a day off, the next working day: a due date is always one."""
+    with app.app_context():
+        return working_calendar().next_working_day(day)
+
+
+def day_off_from(app, day):
+    """The first day off on or after `day`."""
+    with app.app_context():
+        calendar = working_calendar()
+        while calendar.is_working_day(day):
+            day += timedelta(days=1)
+        return day

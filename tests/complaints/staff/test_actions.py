@@ -7,7 +7,7 @@ same table when a request is forged: a refused action changes nothing.
 from datetime import timedelta
 
 import pytest
-from backoffice import load, new_complaint
+from backoffice import load, new_complaint, working_day_from
 from helpers import page, text_of
 
 from complaints.domain.workflow import Action, Role, State, allowed_actions
@@ -25,8 +25,8 @@ def put_in_state(app, state: State, executor_id: int) -> int:
     return new_complaint(app, **fields)
 
 
-def valid_fields(action: Action, complaint, team) -> dict[str, str]:
-    due = complaint.due_on + timedelta(days=10)
+def valid_fields(app, action: Action, complaint, team) -> dict[str, str]:
+    due = working_day_from(app, complaint.due_on + timedelta(days=10))
     return {
         Action.ASSIGN: {"executor_id": str(team["other_executor"].id)},
         Action.REASSIGN: {"executor_id": str(team["other_executor"].id)},
@@ -59,7 +59,8 @@ def test_each_role_can_take_exactly_the_actions_the_table_allows(app, team, stat
     for action in STAFF_ACTIONS:
         complaint_id = put_in_state(app, state, executor_id=team["executor"].id)
         before = load(app, complaint_id)
-        fields = {f"{action.value}-{k}": v for k, v in valid_fields(action, before, team).items()}
+        valid = valid_fields(app, action, before, team)
+        fields = {f"{action.value}-{k}": v for k, v in valid.items()}
         response = member.client.post(
             f"/kk/staff/complaints/{complaint_id}/{action.value}/",
             data={
@@ -157,3 +158,64 @@ def test_two_staff_acting_at_once_the_second_gets_a_clear_message(app, team):
     after = load(app, complaint_id)
     assert after.status == "left_without_review"
     assert after.version > version
+
+
+def sent_as_it_comes(member, complaint_id: int, action: str) -> dict[str, str]:
+    """What a browser sends from the action's form untouched: its hidden fields and, for the
+    select, the option marked selected (or, with none marked, the first)."""
+    form = page(member.get(f"/complaints/{complaint_id}/")).select_one(
+        f"form[action$='/{complaint_id}/{action}/']"
+    )
+    data = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+    select = form.select_one("select")
+    option = select.select_one("option[selected]") or select.select_one("option")
+    data[select["name"]] = option["value"]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "Бұл орындаушы шағымға тағайындалып қойған: басқасын таңдаңыз"),
+        ("ru", "Этот исполнитель уже назначен по жалобе: выберите другого"),
+    ],
+)
+def test_changing_the_executor_to_the_one_already_assigned_is_refused_and_changes_nothing(
+    app, team, lang, message
+):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    before = load(app, complaint_id)
+    team["head"].lang = lang
+    response = team["head"].act(complaint_id, "reassign", executor_id=str(team["executor"].id))
+    assert response.status_code == 400
+    assert message in text_of(response)
+    after = load(app, complaint_id)
+    assert (after.status, after.executor_id, after.version) == (
+        "in_review",
+        team["executor"].id,
+        before.version,
+    )
+
+
+def test_the_executor_list_chooses_nobody_and_leaves_out_the_one_already_assigned(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    form = page(team["head"].get(f"/complaints/{complaint_id}/")).select_one(
+        "form[action$='/reassign/']"
+    )
+    options = [(o["value"], o.has_attr("selected")) for o in form.select("option")]
+    assert options == [("", True), (str(team["other_executor"].id), False)]
+
+
+@pytest.mark.parametrize(("action", "state"), [("assign", "registered"), ("reassign", "in_review")])
+def test_an_executor_form_sent_as_it_comes_assigns_nobody(app, team, action, state):
+    executor_id = team["executor"].id if state != "registered" else None
+    complaint_id = new_complaint(app, status=state, executor_id=executor_id)
+    head = team["head"]
+    response = head.client.post(
+        f"/kk/staff/complaints/{complaint_id}/{action}/",
+        data=sent_as_it_comes(head, complaint_id, action),
+    )
+    assert response.status_code == 400
+    assert "Орындаушыны таңдаңыз" in text_of(response)
+    after = load(app, complaint_id)
+    assert (after.status, after.executor_id) == (state, executor_id)

@@ -56,6 +56,7 @@ def test_the_registrars_page_with_the_access_code_is_sent_with_no_store(app):
             "received_on-month": str(today.month),
             "received_on-year": str(today.year),
             "received_time": "00:00",
+            "language": "kk",
         },
         content_type="multipart/form-data",
     )

@@ -151,9 +151,36 @@ def test_a_latin_word_finds_the_applicant_of_that_name_and_the_numbers_it_starts
 
 
 def test_a_search_with_a_digit_is_a_number_search_that_its_index_can_serve():
-    where = str(_search("TRZ-2026-0001").compile())
+    where = str(_search("TRZ-2026-0001", ["taraz-city-akimat"]).compile())
     assert "registration_number" in where
     assert "folded" not in where
+
+
+def test_a_number_typed_without_its_akimat_code_finds_the_akimats_complaint(team, queue):
+    number = queue["later"]
+    _code, year, sequence = number.split("-")
+    for typed in (sequence, sequence.lstrip("0"), f"{year}-{sequence}", f"{year}–{int(sequence)}"):
+        assert numbers_in(team["head"].get(f"/?q={typed}")) == [number], typed
+    assert numbers_in(team["head"].get(f"/?q={int(year) - 1}-{sequence}")) == []
+
+
+def test_a_sequence_alone_finds_only_the_members_akimats_complaint_of_that_number(team, queue):
+    # Taraz's first complaint and Baizak's share the sequence 000001.
+    other = queue["other akimat"]
+    assert other.endswith("-000001")
+    for member, expected in ((team["head"], queue["overdue"]), (team["outsider"], other)):
+        assert numbers_in(member.get("/?q=000001")) == [expected]
+        assert numbers_in(member.get("/?q=1")) == [expected]
+
+
+def test_a_number_without_its_akimat_code_is_looked_up_by_its_parts_index(app):
+    with app.test_request_context("/kk/"):
+        for typed in ("000012", "2026-000012"):
+            where = str(_search(typed, ["taraz-city-akimat"]).compile())
+            assert "complaints.akimat_code" in where, typed
+            assert "complaints.sequence" in where, typed
+            assert "registration_number" not in where, typed
+            assert "folded" not in where, typed
 
 
 @pytest.mark.parametrize("typed", ["Документы", "документы", "ДОКУМЕНТЫ НЕ", "не приняли"])

@@ -3,7 +3,11 @@
 import re
 
 import pytest
-from helpers import Staff, make_staff
+from helpers import VALID, Staff, hidden_fields, make_staff, page, text_of
+
+from complaints.models import Complaint, Notification
+from complaints.web import today_in_almaty
+from qyzmet.extensions import db
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -24,3 +28,91 @@ def test_the_register_pages_character_count_speaks_the_pages_language(app, lang)
         "characters-over-limit.many",
     ):
         assert f"data-i18n.{message}=" in html, message
+
+
+def registrar_in(app, lang: str) -> Staff:
+    make_staff(app, "registrar")
+    registrar = Staff(app, "registrar.taraz-city-akimat@example.kz", lang=lang)
+    registrar.login()
+    return registrar
+
+
+def register(registrar: Staff, **fields):
+    tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
+    with registrar.app.app_context():
+        today = today_in_almaty()
+    data = {
+        **VALID,
+        **tokens,
+        "channel": "paper",
+        "received_on-day": str(today.day),
+        "received_on-month": str(today.month),
+        "received_on-year": str(today.year),
+        "received_time": "00:00",
+        **fields,
+    }
+    return registrar.client.post(
+        f"/{registrar.lang}/staff/register/", data=data, content_type="multipart/form-data"
+    )
+
+
+def receipt(app) -> Notification:
+    with app.app_context():
+        return db.session.execute(
+            db.select(Notification).where(Notification.kind == "receipt")
+        ).scalar_one()
+
+
+def test_a_registrar_on_the_kazakh_pages_registers_a_complaint_whose_letters_go_in_russian(app):
+    registrar = registrar_in(app, "kk")
+    response = register(registrar, language="ru")
+    assert response.status_code == 200, text_of(response)[:800]
+    # The coupon the registrar prints is in the page's language…
+    assert "Шағым тіркелді" in text_of(response)
+    # …the applicant's email, and the complaint's later ones, in the applicant's.
+    mail = receipt(app)
+    assert mail.language == "ru"
+    assert "Ваша жалоба зарегистрирована." in mail.body
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint.language)).scalar_one() == "ru"
+
+
+@pytest.mark.parametrize(("lang", "other"), [("kk", "ru"), ("ru", "kk")])
+def test_the_language_of_the_letters_starts_as_the_pages_and_each_is_named_in_itself(
+    app, lang, other
+):
+    registrar = registrar_in(app, lang)
+    shown = page(registrar.get("/register/"))
+    assert shown.select_one(f"input[name=language][value={lang}]").has_attr("checked")
+    assert not shown.select_one(f"input[name=language][value={other}]").has_attr("checked")
+    labels = {label.get_text(strip=True): label["lang"] for label in shown.select("label[lang]")}
+    assert labels == {"Қазақша": "kk", "Русский": "ru"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("kk", "Хаттардың тілін таңдаңыз"), ("ru", "Выберите язык писем")],
+)
+def test_a_complaint_without_the_language_of_its_letters_is_not_registered(app, lang, message):
+    registrar = registrar_in(app, lang)
+    response = register(registrar)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint)).first() is None
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("time", ["9.30", "10:30 PM", "25:00", "тоғыз"])
+def test_a_badly_written_time_gets_the_fields_own_message_with_its_example(app, lang, time):
+    registrar = registrar_in(app, lang)
+    response = register(registrar, language=lang, received_time=time)
+    assert response.status_code == 400
+    message = {
+        "kk": "Түскен уақытын жазыңыз, мысалы 14:30",
+        "ru": "Укажите время поступления, например 14:30",
+    }[lang]
+    assert message in text_of(response)
+    # Not WTForms' own words, which give no example.
+    assert "уақыт мәні" not in text_of(response)
+    assert "значение времени" not in text_of(response)

@@ -1,4 +1,5 @@
-"""After signing in, `next` leads only to a page of the back office, never to another site."""
+"""After signing in, `next` leads only to a page of the back office, never to another site,
+and the back office opens in the member's own language."""
 
 from urllib.parse import quote
 
@@ -14,10 +15,10 @@ def head(app):
     return Staff(app, "head.taraz-city-akimat@example.kz")
 
 
-def signed_in_to(member: Staff, target: str) -> str:
-    page_ = member.client.get("/kk/staff/login/")
+def signed_in_to(member: Staff, target: str | None, at: str = "kk") -> str:
+    page_ = member.client.get(f"/{at}/staff/login/")
     response = member.client.post(
-        f"/kk/staff/login/?next={quote(target, safe='')}",
+        f"/{at}/staff/login/" + (f"?next={quote(target, safe='')}" if target else ""),
         data={
             **hidden_fields(page_.get_data(as_text=True)),
             "email": member.email,
@@ -55,7 +56,8 @@ def test_next_leads_back_to_the_staff_page_asked_for(head, target):
         " //evil.example",
         "\t//evil.example",
         "/kk/complaints/track/",
-        "/ru/staff/",
+        "/ru/complaints/track/",
+        "/en/staff/",
         # Inside /kk/staff/ only as written: the browser resolves them to other paths.
         "/kk/staff/../..//evil.example",
         "/kk/staff/../../kk/complaints/",
@@ -67,3 +69,42 @@ def test_next_leads_back_to_the_staff_page_asked_for(head, target):
 )
 def test_next_never_leads_off_the_back_office(head, target):
     assert signed_in_to(head, target) == QUEUE
+
+
+@pytest.fixture
+def russian_speaking_head(app):
+    make_staff(app, "head", email="ru.head@example.kz", language="ru")
+    return Staff(app, "ru.head@example.kz")
+
+
+@pytest.mark.parametrize("at", ["kk", "ru"])
+def test_signing_in_opens_the_back_office_in_the_members_own_language(
+    head, russian_speaking_head, at
+):
+    assert signed_in_to(russian_speaking_head, None, at=at) == "/ru/staff/"
+    assert signed_in_to(head, None, at=at) == "/kk/staff/"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/kk/staff/complaints/1/", "/ru/staff/complaints/1/"),
+        ("/kk/staff/?status=registered&q=%D0%90", "/ru/staff/?status=registered&q=%D0%90"),
+        ("/ru/staff/reports/?date_from=2026-01-01", "/ru/staff/reports/?date_from=2026-01-01"),
+    ],
+)
+def test_next_leads_back_to_the_page_asked_for_in_the_members_own_language(
+    russian_speaking_head, target, expected
+):
+    assert signed_in_to(russian_speaking_head, target) == expected
+
+
+def test_a_back_office_page_in_the_other_language_opens_in_the_members_own(head):
+    assert signed_in_to(head, "/ru/staff/complaints/1/", at="ru") == "/kk/staff/complaints/1/"
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/kk/complaints/track/", "/kk/staff/../.."])
+def test_next_off_the_back_office_leads_to_the_queue_in_the_members_own_language(
+    russian_speaking_head, target
+):
+    assert signed_in_to(russian_speaking_head, target) == "/ru/staff/"

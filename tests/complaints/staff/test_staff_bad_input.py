@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from backoffice import load, new_complaint
-from helpers import VALID, hidden_fields, text_of
+from babel.dates import format_date
+from backoffice import day_off_from, load, new_complaint, working_day_from
+from helpers import VALID, hidden_fields, normalise, text_of
 
 from complaints.models import Complaint, ComplaintEvent
 from complaints.web import today_in_almaty
@@ -32,7 +33,14 @@ def extend(head, complaint_id: int, **fields):
 
 def register(registrar, **fields):
     tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
-    data = {**VALID, **tokens, "channel": "paper", "received_time": "10:00", **fields}
+    data = {
+        **VALID,
+        **tokens,
+        "channel": "paper",
+        "received_time": "10:00",
+        "language": "kk",
+        **fields,
+    }
     return registrar.client.post(
         "/kk/staff/register/", data=data, content_type="multipart/form-data"
     )
@@ -143,7 +151,7 @@ def test_a_deadline_can_be_extended_on_its_last_day(app, team):
     complaint_id = new_complaint(
         app, status="in_review", executor_id=team["executor"].id, due_on=today(app)
     )
-    day = today(app) + timedelta(days=5)
+    day = working_day_from(app, today(app) + timedelta(days=5))
     response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
     assert response.status_code == 302
     assert load(app, complaint_id).due_on == day
@@ -151,10 +159,33 @@ def test_a_deadline_can_be_extended_on_its_last_day(app, team):
 
 def test_an_extension_to_a_date_within_a_year_is_taken(app, team):
     complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
-    day = today(app) + timedelta(days=300)
+    day = working_day_from(app, today(app) + timedelta(days=300))
     response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
     assert response.status_code == 302
     assert load(app, complaint_id).due_on == day
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "{day} — демалыс күн; келесі жұмыс күні — {next_day}"),
+        ("ru", "{day} — выходной день; ближайший рабочий день — {next_day}"),
+    ],
+)
+def test_an_extension_to_a_day_off_is_refused_naming_the_next_working_day(app, team, lang, message):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    due = load(app, complaint_id).due_on
+    day_off = day_off_from(app, due + timedelta(days=1))
+    next_day = working_day_from(app, day_off)
+    team["head"].lang = lang
+    response = extend(team["head"], complaint_id, **date_fields("new_due_on", day_off))
+    assert response.status_code == 400
+    assert message.format(
+        day=normalise(format_date(day_off, "long", locale=lang)),
+        next_day=normalise(format_date(next_day, "long", locale=lang)),
+    ) in text_of(response)
+    assert load(app, complaint_id).due_on == due
+    assert len(events_of(app, complaint_id)) == 1
 
 
 def test_a_paper_complaint_received_more_than_a_year_ago_is_refused(app, team):

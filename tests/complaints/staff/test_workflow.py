@@ -6,7 +6,7 @@ from datetime import timedelta
 from email.header import decode_header, make_header
 
 from babel.dates import format_date
-from backoffice import BAIZAK, load, new_complaint
+from backoffice import BAIZAK, load, new_complaint, working_day_from
 from helpers import Applicant, hidden_fields, normalise, page, text_of
 
 from complaints.models import Complaint, Notification
@@ -39,6 +39,7 @@ def test_a_paper_complaint_goes_from_registration_to_the_applicants_answer(app, 
             "phone": "87071234567",
             "email": "aizhan@example.kz",
             "reply_channel": "email",
+            "language": "kk",
             "consent": "y",
             "website": "",
         },
@@ -162,9 +163,11 @@ def test_forwarding_to_an_outside_body_records_it(app, team):
 def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
     complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
     due = load(app, complaint_id).due_on
-    later = due.replace(
+    # About a month later, on a working day: a due date is never a day off.
+    month_later = due.replace(
         day=min(due.day, 28), month=due.month % 12 + 1, year=due.year + (due.month == 12)
     )
+    later = working_day_from(app, month_later)
     team["head"].act(
         complaint_id,
         "extend",
