@@ -9,8 +9,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from complaints import directory, services
+from complaints.domain.deadlines import ForwardingDeadline, forwarding_deadline
 from complaints.domain.workflow import (
     ACTION_LABELS,
+    TRANSITIONS,
     Action,
     InvalidActionDetails,
     Role,
@@ -42,6 +44,7 @@ from complaints.web import (
     secret,
     state_label,
     timeline,
+    today_in_almaty,
     upload_root,
     working_calendar,
 )
@@ -110,6 +113,14 @@ def _form_for(action: Action, complaint: Complaint, formdata=None):
     return form
 
 
+def _forwarding_deadline(complaint: Complaint) -> ForwardingDeadline | None:
+    """The forwarding deadline while the complaint can still be forwarded (by anyone: the
+    registrar and the executor are the first to see that it is not the akimat's)."""
+    if State(complaint.status) not in TRANSITIONS[Action.FORWARD].from_states:
+        return None
+    return forwarding_deadline(complaint.registered_on, working_calendar())
+
+
 def _render(
     complaint: Complaint,
     failed: tuple[Action, object] | None = None,
@@ -119,6 +130,7 @@ def _render(
     lang = current_language()
     actions = _actions_for(complaint)
     forms = {action: _form_for(action, complaint) for action in actions}
+    forwarding = _forwarding_deadline(complaint)
     if failed is not None:
         forms[failed[0]] = failed[1]
     failed_mail = (
@@ -141,6 +153,9 @@ def _render(
     return render_template(
         "staff/complaint.html",
         complaint=complaint,
+        forwarding=forwarding,
+        forwarding_basis=forwarding.basis.citation(lang) if forwarding else "",
+        forwarding_late=forwarding is not None and forwarding.passed(today_in_almaty()),
         actions=actions,
         forms=forms,
         open_action=failed[0] if failed else None,
