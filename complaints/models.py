@@ -77,6 +77,7 @@ class Complaint(db.Model):
             "office_id",
             "due_on",
             "answered_at",
+            "closed_at",
             "id",
         ),
     )

@@ -13,8 +13,11 @@ Definitions (the report page explains them in the same words; keep the two in st
 - *answered*: the head approved and sent the answer (`answered_at` is set).
 - *answered on time*: answered, and the Almaty date of the answer is on or before `due_on`
   (the due date after any extension; an extension is granted only before the due date
-  passes). Its share is out of the complaints answered and those still open past their due
-  date (`_answered_on_time`).
+  passes). Its share is out of the complaints whose time has come (`_answered_on_time`):
+  those answered, those still open past their due date, and those closed without an answer
+  (forwarded, left without review, withdrawn) after the end of their due date in Almaty, which
+  were late when they were closed. Closed without an answer on or before the due date, a
+  complaint counts neither way.
 - *working days to answer*: working days after `registered_on` up to and including the
   Almaty date of the answer (`WorkingCalendar.working_days_between`); an answer given before
   the registration day counts as 0.
@@ -67,6 +70,13 @@ OVERDUE_LIST_LIMIT: Final = 200
 _TENTH: Final = Decimal("0.1")
 JUSTIFIED_OUTCOMES: Final = (Outcome.SATISFIED.value, Outcome.PARTLY_SATISFIED.value)
 _OPEN_STATUSES: Final = tuple(state.value for state in State if state in OPEN_STATES)
+# Closed without an answer. A withdrawal is the applicant's doing, not the akimat's delay, but
+# a complaint withdrawn after its due date had been late already: it stays late.
+_CLOSED_UNANSWERED_STATUSES: Final = (
+    State.FORWARDED.value,
+    State.LEFT_WITHOUT_REVIEW.value,
+    State.WITHDRAWN.value,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -428,6 +438,7 @@ class _Group:
     answered: int
     answered_on_time: int
     overdue: int
+    closed_late: int  # closed without an answer after the due date
 
 
 def _groups(
@@ -439,11 +450,19 @@ def _groups(
 ) -> list[_Group]:
     """One pass over the period's complaints, counted per combination of `columns`.
 
-    Each group also counts its answered, answered on time and (given `today`) overdue
-    complaints, so the deadlines cost no second pass.
+    Each group also counts its answered, answered on time, closed late without an answer and
+    (given `today`) overdue complaints, so the deadlines cost no second pass.
     """
-    on_time = case((_answered_on_time_condition(session), 1), else_=0)
+    on_time = case((_before_end_of_due_date(session, Complaint.answered_at), 1), else_=0)
     overdue_now = case((_is_overdue(today), 1), else_=0) if today else literal_column("0")
+    closed_late = case(
+        (
+            Complaint.status.in_(_CLOSED_UNANSWERED_STATUSES)
+            & ~_before_end_of_due_date(session, Complaint.closed_at),
+            1,
+        ),
+        else_=0,
+    )
     statement = _in_scope(
         select(
             *columns,
@@ -451,6 +470,7 @@ def _groups(
             func.count(Complaint.answered_at),
             func.sum(on_time),
             func.sum(overdue_now),
+            func.sum(closed_late),
         ),
         akimat_ids,
         period,
@@ -462,14 +482,16 @@ def _groups(
 
 
 def _answered_on_time(groups: Iterable[_Group]) -> Share:
-    """Answered on time, out of the complaints whose time has come: those answered, and those
-    still open past their due date, which are late already. Counting the answered alone would
-    let an akimat look better by not answering. Open complaints not yet due count neither way.
+    """Answered on time, out of the complaints whose time has come: those answered, those
+    still open past their due date, which are late already, and those closed without an answer
+    once late. Counting the answered alone would let an akimat look better by not answering,
+    and leaving out the closed ones would let it look better by forwarding an overdue complaint
+    or leaving it without review. Complaints not yet due, open or closed, count neither way.
     """
     groups = list(groups)
     return Share(
         sum(group.answered_on_time for group in groups),
-        sum(group.answered + group.overdue for group in groups),
+        sum(group.answered + group.overdue + group.closed_late for group in groups),
     )
 
 
@@ -509,20 +531,21 @@ def _in_scope(statement, akimat_ids: Sequence[str], period: Period):
     )
 
 
-def _answered_on_time_condition(session: Session) -> Any:
-    """Answered before midnight in Almaty at the end of the due date.
+def _before_end_of_due_date(session: Session, moment: Any) -> Any:
+    """`moment` (a stored UTC time) before midnight in Almaty at the end of the due date.
 
-    Comparing the stored UTC time with that moment, rather than converting every answer to
-    a local date, leaves the database one comparison per row.
+    Comparing the stored UTC time with that moment, rather than converting every one to a
+    local date, leaves the database one comparison per row. NULL (no such moment) is neither
+    before nor after.
     """
     if session.get_bind().dialect.name == "postgresql":
         end_of_due_date = func.timezone(
             literal_column("'Asia/Almaty'"), cast(Complaint.due_on + 1, DateTime)
         )
-        return Complaint.answered_at < end_of_due_date
+        return moment < end_of_due_date
     # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, which sorts as text; midnight at
     # UTC+5 (see `_almaty_date`) is 19:00 UTC the evening before.
-    return Complaint.answered_at < type_coerce(Complaint.due_on, String) + " 19:00:00"
+    return moment < type_coerce(Complaint.due_on, String) + " 19:00:00"
 
 
 def _almaty_date(session: Session, moment: Any) -> Any:

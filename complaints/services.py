@@ -30,7 +30,12 @@ from complaints.domain.access_code import (
     verify_access_code,
 )
 from complaints.domain.calendar import WorkingCalendar
-from complaints.domain.deadlines import due_date, in_almaty, registration_date
+from complaints.domain.deadlines import (
+    due_date,
+    forwarding_deadline,
+    in_almaty,
+    registration_date,
+)
 from complaints.domain.numbering import (
     InvalidRegistrationNumber,
     format_registration_number,
@@ -841,8 +846,13 @@ def _leave_without_review(session, complaint, *, data, now, messages, **_):
 
 
 def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_root, messages, **_):
-    """Send the complaint on: to another akimat in Qyzmet (a new number there) or outside."""
+    """Send the complaint on: to another akimat in Qyzmet (a new number there) or outside.
+
+    Forwarding after its deadline is still done (the complaint must reach the competent body),
+    and the event says by how many working days it was late, to be counted.
+    """
     reason = (data.reason or "").strip() or None
+    lateness = _forwarding_lateness(complaint, now, calendar)
     if data.forward_akimat is not None:
         target = data.forward_akimat
         if target.id == complaint.akimat_id:
@@ -911,6 +921,7 @@ def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_r
         details = {
             "akimat_id": target.id,
             "registration_number": copy.registration_number,
+            **lateness,
         }
         _notify(
             session,
@@ -931,7 +942,17 @@ def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_r
     _notify(
         session, complaint, "forwarding", messages, now, target=body, new_number=None, reason=reason
     )
-    return {"body": body[:500]}, reason, True
+    return {"body": body[:500], **lateness}, reason, True
+
+
+def _forwarding_lateness(complaint: Complaint, now: datetime, calendar: WorkingCalendar) -> dict:
+    deadline = forwarding_deadline(complaint.registered_on, calendar)
+    days_late = deadline.working_days_late(in_almaty(now).date(), calendar)
+    return {
+        "forwarding_due_on": deadline.due_on.isoformat(),
+        "forwarded_late": days_late > 0,
+        "working_days_late": days_late,
+    }
 
 
 _HANDLERS = {

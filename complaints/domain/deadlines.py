@@ -245,6 +245,46 @@ def due_date(
     return calendar.add_working_days(registered_on, rule.working_days)
 
 
+FORWARDING_RULE: Final = "forwarding"
+
+
+@dataclass(frozen=True)
+class ForwardingDeadline:
+    """The last day to send a complaint that is not the akimat's to review on to the body
+    competent to review it, with the applicant told (`forwarding` in the rules table).
+
+    Passing it does not forbid forwarding: the complaint must still reach the competent body,
+    only late, and the lateness is recorded so that it can be counted.
+    """
+
+    due_on: date
+    working_days: int
+    basis: LegalBasis
+
+    def passed(self, today: date) -> bool:
+        return today > self.due_on
+
+    def working_days_late(self, forwarded_on: date, calendar: WorkingCalendar) -> int:
+        """Working days after the last day up to `forwarded_on`; 0 when in time."""
+        return max(0, calendar.working_days_between(self.due_on, forwarded_on))
+
+
+def forwarding_deadline(
+    registered_on: date,
+    calendar: WorkingCalendar,
+    *,
+    rules: Mapping[str, DeadlineRule] | None = None,
+) -> ForwardingDeadline:
+    """Counted in working days from the registration date, like the review's due date: a
+    complaint forwarded in from another akimat counts from its registration there."""
+    rule = deadline_rule(FORWARDING_RULE, rules)
+    return ForwardingDeadline(
+        due_on=due_date(registered_on, FORWARDING_RULE, calendar, rules=rules),
+        working_days=rule.working_days,
+        basis=rule.basis,
+    )
+
+
 class DueStatus(StrEnum):
     """How close a due date is; computed for `today`, never stored, so it is never stale."""
 

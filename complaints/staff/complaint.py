@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from complaints import directory, services
+from complaints.domain.deadlines import ForwardingDeadline, forwarding_deadline
 from complaints.domain.workflow import (
     ACTION_LABELS,
+    TRANSITIONS,
     Action,
     InvalidActionDetails,
     Role,
@@ -42,6 +54,7 @@ from complaints.web import (
     secret,
     state_label,
     timeline,
+    today_in_almaty,
     upload_root,
     working_calendar,
 )
@@ -126,6 +139,14 @@ def _executor_choices(complaint: Complaint) -> list[SelectChoice]:
     ]
 
 
+def _forwarding_deadline(complaint: Complaint) -> ForwardingDeadline | None:
+    """The forwarding deadline while the complaint can still be forwarded (by anyone: the
+    registrar and the executor are the first to see that it is not the akimat's)."""
+    if State(complaint.status) not in TRANSITIONS[Action.FORWARD].from_states:
+        return None
+    return forwarding_deadline(complaint.registered_on, working_calendar())
+
+
 def _render(
     complaint: Complaint,
     failed: tuple[Action, object] | None = None,
@@ -135,6 +156,7 @@ def _render(
     lang = current_language()
     actions = _actions_for(complaint)
     forms = {action: _form_for(action, complaint) for action in actions}
+    forwarding = _forwarding_deadline(complaint)
     if failed is not None:
         forms[failed[0]] = failed[1]
     failed_mail = (
@@ -157,6 +179,9 @@ def _render(
     return render_template(
         "staff/complaint.html",
         complaint=complaint,
+        forwarding=forwarding,
+        forwarding_basis=forwarding.basis.citation(lang) if forwarding else "",
+        forwarding_late=forwarding is not None and forwarding.passed(today_in_almaty()),
         actions=actions,
         forms=forms,
         open_action=failed[0] if failed else None,
@@ -209,38 +234,55 @@ def _render_kept(complaint: Complaint, kept: services.Kept):
     """The page with the action form its member sent as their session ended, filled in again.
 
     It is not sent again by itself: the complaint may have moved on meanwhile, so the member
-    checks it against the page as it is now. When the action is no longer possible the text is
-    shown instead, to be copied.
+    checks it against the page as it is now.
     """
-    action = next((a for a in FORMS if a.value == kept.view_args.get("action_name")), None)
-    if action is not None and action in _actions_for(complaint):
-        form = _form_for(action, complaint, formdata=MultiDict(kept.fields))
-        form.version.data = str(complaint.version)  # what the member sees now
-        flash(
-            _(
-                "Your session ended before this was saved. What you sent is in the form "
-                "below: check it and send it again."
-            ),
-            "error",
-        )
-        return _render(complaint, failed=(action, form))
-    unsent = _unsent_texts(kept)
-    if unsent:
-        message = _(
+    return _render_given_back(
+        complaint,
+        kept.view_args.get("action_name"),
+        kept.fields,
+        refilled=_(
+            "Your session ended before this was saved. What you sent is in the form below: "
+            "check it and send it again."
+        ),
+        to_copy=_(
             "Your session ended before this was saved, and this action is no longer possible "
             "for the complaint. What you wrote is shown below so that you can copy it."
-        )
-    else:  # a decision with nothing written: nothing to copy
-        message = _(
+        ),
+        nothing_to_copy=_(
             "Your session ended before this was saved, and this action is no longer possible "
             "for the complaint."
-        )
-    flash(message, "error")
-    return _render(complaint, unsent=unsent)
+        ),
+    )
+
+
+def _render_given_back(
+    complaint: Complaint,
+    action_name: object,
+    fields: list[tuple[str, str]],
+    *,
+    refilled: str,
+    to_copy: str,
+    nothing_to_copy: str,
+    status: int = 200,
+):
+    """The page with an action form that was sent but not saved (`fields`, as sent), filled in
+    again with the complaint's current version, for its member to check and send again: what
+    they typed is never lost to a refusal that is not their mistake. When the action is no
+    longer possible, its texts are shown instead, to be copied.
+    """
+    action = next((a for a in FORMS if a.value == action_name), None)
+    if action is not None and action in _actions_for(complaint):
+        form = _form_for(action, complaint, formdata=MultiDict(fields))
+        form.version.data = str(complaint.version)  # what the member sees now
+        flash(refilled, "error")
+        return _render(complaint, failed=(action, form), status=status)
+    unsent = _unsent_texts(fields)
+    flash(to_copy if unsent else nothing_to_copy, "error")  # a decision: nothing to copy
+    return _render(complaint, unsent=unsent, status=status)
 
 
 def _render_kept_out_of_reach(kept: services.Kept):
-    unsent = _unsent_texts(kept)
+    unsent = _unsent_texts(kept.fields)
     if unsent:
         message = _(
             "Your session ended before this was saved, and the complaint is no longer among "
@@ -259,10 +301,10 @@ def _render_kept_out_of_reach(kept: services.Kept):
 KEPT_TEXT_FIELDS = ("note", "reason", "answer", "forward_body")
 
 
-def _unsent_texts(kept: services.Kept) -> list[str]:
+def _unsent_texts(fields: list[tuple[str, str]]) -> list[str]:
     return [
         value
-        for name, value in kept.fields
+        for name, value in fields
         if value.strip() and name.rpartition("-")[2] in KEPT_TEXT_FIELDS
     ]
 
@@ -354,14 +396,29 @@ def act(complaint_id: int, action_name: str):
             messages=messages,
         )
     except services.StaleComplaint:
-        flash(
-            _(
-                "Someone else changed this complaint while you were working on it. "
-                "Nothing was saved: check its current state and try again."
+        # Refused, as it must be, but what the member typed is given back, as after a session
+        # that ended: the page as the complaint is now, with their form filled in.
+        db.session.rollback()
+        return _render_given_back(
+            _complaint_in_scope(complaint_id),
+            action.value,
+            list(request.form.items(multi=True)),
+            refilled=_(
+                "Someone else changed this complaint while you were working on it. Nothing "
+                "was saved. What you sent is in the form below: check the complaint as it is "
+                "now and send it again."
             ),
-            "error",
+            to_copy=_(
+                "Someone else changed this complaint while you were working on it, and this "
+                "action is no longer possible for it. Nothing was saved. What you wrote is "
+                "shown below so that you can copy it."
+            ),
+            nothing_to_copy=_(
+                "Someone else changed this complaint while you were working on it, and this "
+                "action is no longer possible for it. Nothing was saved."
+            ),
+            status=409,
         )
-        return redirect(url_for(".complaint", complaint_id=complaint_id))
     except TransitionNotAllowed:
         flash(_("This action is not allowed for this complaint now. Nothing was saved."), "error")
         return redirect(url_for(".complaint", complaint_id=complaint_id))

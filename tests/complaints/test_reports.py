@@ -12,14 +12,17 @@ import csv
 import io
 import itertools
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from helpers import Staff, make_staff, page
 
-from complaints.models import Complaint, SurveyResponse
+from complaints import services
+from complaints.domain.workflow import Action
+from complaints.models import Complaint, StaffUser, SurveyResponse
 from complaints.reports import Period, Share, akimat_summaries, overdue, report
-from complaints.web import today_in_almaty, working_calendar
+from complaints.web import messages, today_in_almaty, working_calendar
 from qyzmet.extensions import db
 
 TARAZ = "taraz-city-akimat"
@@ -52,6 +55,7 @@ def add_complaint(
     *,
     outcome: str | None = None,
     answered_at: datetime | None = None,
+    closed_at: datetime | None = None,
     channel: str = "web",
     service_id: str | None = None,
     office_id: str | None = None,
@@ -87,7 +91,7 @@ def add_complaint(
         outcome=outcome,
         answer="Жауап мәтіні." if outcome else None,
         answered_at=answered_at,
-        closed_at=answered_at,
+        closed_at=closed_at or answered_at,
         executor_id=executor_id,
         access_code_hash="0" * 64,
         accepted_by_name="Qyzmet",
@@ -299,6 +303,55 @@ def test_on_time_compares_the_almaty_date_of_the_answer_with_the_extended_due_da
     assert figures.overdue.total == 3
     assert figures.answered_on_time == Share(3, 8)
     assert figures.answered_on_time.ratio == pytest.approx(0.375)
+
+
+@pytest.mark.parametrize("status", ["forwarded", "left_without_review", "withdrawn"])
+def test_a_complaint_closed_without_an_answer_after_its_due_date_counts_as_late(
+    app, april_complaints, status
+):
+    with app.app_context():
+        # Due Thursday 10 April, closed at 00:30 on the 11th in Almaty: late.
+        add_complaint(TARAZ, april(3), april(10), status, closed_at=utc(april(10), 19, 30))
+        # Closed at 23:30 on its due date: in time, so it counts neither way, as J, K and L.
+        add_complaint(TARAZ, april(3), april(10), status, closed_at=utc(april(10), 18, 30))
+
+    # The fixture's 3 of 8, and one more late.
+    assert taraz_april(app).answered_on_time == Share(3, 9)
+
+
+def test_forwarding_an_overdue_complaint_or_leaving_it_without_review_does_not_raise_the_share(
+    app, april_complaints
+):
+    head_id = make_staff(app, "head")
+    assert taraz_april(app).answered_on_time == Share(3, 8)
+
+    # On 23 April the head forwards F (due the 17th) and leaves G (due the 21st) without review.
+    with app.test_request_context("/ru/"):
+        head = db.session.get(StaffUser, head_id)
+        for letter, action, data in [
+            ("F", "forward", services.ActionInput(forward_body="Департамент юстиции")),
+            ("G", "leave_without_review", services.ActionInput(reason="Повторная жалоба")),
+        ]:
+            services.take_action(
+                db.session,
+                april_complaints[letter],
+                version=db.session.get(Complaint, april_complaints[letter]).version,
+                actor=head,
+                scope=[TARAZ],
+                action=Action(action),
+                data=data,
+                now=utc(april(23), 5),
+                calendar=working_calendar(),
+                secret=app.config["SECRET_KEY"].encode(),
+                upload_root=Path(app.config["UPLOAD_ROOT"]),
+                messages=messages,
+            )
+
+    figures = taraz_april(app)
+    assert figures.overdue.total == 1  # I alone is still open past its due date
+    # Still 3 of 8 (37.5 %): not 3 of 6, as when closing a late complaint took it out.
+    assert figures.answered_on_time == Share(3, 8)
+    assert str(figures.answered_on_time.percent) == "37.5"
 
 
 def test_the_average_counts_working_days_from_registration_to_the_answer(app, april_complaints):

@@ -28,6 +28,7 @@ def add_complaint(
     *,
     outcome: str | None = None,
     answered_on: date | None = None,
+    closed_on: date | None = None,
     survey: tuple[str, str] | None = None,
 ) -> str:
     """A complaint registered on 10 January of `year`, due on the 17th."""
@@ -59,7 +60,7 @@ def add_complaint(
         outcome=outcome,
         answer="Жауап." if outcome else None,
         answered_at=answered_at,
-        closed_at=answered_at,
+        closed_at=datetime.combine(closed_on, time(5), UTC) if closed_on else answered_at,
         access_code_hash="0" * 64,
         accepted_by_name="Qyzmet",
         updated_at=received_at,
@@ -139,6 +140,18 @@ def test_each_akimat_has_its_figures_for_this_year_and_last(client, years):
         str(this_year),
         str(last_year),
     ]
+
+
+def test_a_complaint_closed_without_an_answer_after_its_due_date_counts_as_late(app, client, years):
+    this_year, _ = years
+    with app.app_context():
+        # Due 17 January: forwarded on the 20th (late) and left without review on the 15th.
+        add_complaint(TARAZ, this_year, "forwarded", closed_on=date(this_year, 1, 20))
+        add_complaint(TARAZ, this_year, "left_without_review", closed_on=date(this_year, 1, 15))
+    soup = page(client.get("/ru/complaints/statistics/"))
+
+    # 1 of 3 before, and the late forwarding counts against it: 1 of 4, as on the staff report.
+    assert line(soup, this_year, TARAZ)[:3] == ["5", "2", "25\xa0%"]
 
 
 def test_the_survey_cells_show_the_partly_satisfied_share_and_the_number_of_answers(client, years):

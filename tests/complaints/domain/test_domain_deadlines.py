@@ -7,6 +7,7 @@ import pytest
 from complaints.domain.calendar import WorkingCalendar
 from complaints.domain.deadlines import (
     ALMATY,
+    DEFAULT_RULES_PATH,
     CountedFrom,
     DeadlineRulesFileError,
     DueStatus,
@@ -15,6 +16,7 @@ from complaints.domain.deadlines import (
     due_date,
     due_status,
     due_status_label,
+    forwarding_deadline,
     in_almaty,
     load_deadline_rules,
     registration_date,
@@ -232,6 +234,54 @@ def test_a_decree_in_the_data_file_moves_the_due_date(tmp_path, calendar):
 def test_forwarding_and_extension_notices_are_due_in_three_working_days(calendar):
     assert due_date(date(2026, 2, 12), "forwarding", calendar) == date(2026, 2, 17)
     assert due_date(date(2026, 2, 12), "extension_notice", calendar) == date(2026, 2, 17)
+
+
+@pytest.mark.parametrize(
+    ("registered_on", "last_day"),
+    [
+        # Thursday: Friday, (weekend), Monday, Tuesday.
+        pytest.param(date(2026, 2, 12), date(2026, 2, 17), id="across a weekend"),
+        # Friday 20 March 2026: the weekend, Nauryz (23rd) and its two moved days off (24th,
+        # 25th), then Thursday, Friday, (weekend), Monday.
+        pytest.param(date(2026, 3, 20), date(2026, 3, 30), id="across Nauryz"),
+        # 31 Dec; 1–2 Jan holidays; 3–4 weekend; 5 and 6 Jan.
+        pytest.param(date(2025, 12, 30), date(2026, 1, 6), id="across the New Year"),
+    ],
+)
+def test_a_complaint_is_to_be_forwarded_within_three_working_days_of_registration(
+    calendar, registered_on, last_day
+):
+    deadline = forwarding_deadline(registered_on, calendar)
+
+    assert deadline.due_on == last_day
+    assert deadline.basis.citation("ru") == (
+        "статья 76 Административного процедурно-процессуального кодекса Республики Казахстан"
+    )
+    assert not deadline.passed(last_day)
+    assert deadline.passed(last_day + timedelta(days=1))
+
+
+def test_forwarding_late_is_counted_in_working_days_after_the_last_day(calendar):
+    deadline = forwarding_deadline(date(2026, 3, 20), calendar)  # last day Monday 30 March
+
+    assert deadline.working_days_late(date(2026, 3, 27), calendar) == 0
+    assert deadline.working_days_late(date(2026, 3, 30), calendar) == 0
+    assert deadline.working_days_late(date(2026, 3, 31), calendar) == 1
+    # Saturday and Sunday add nothing: Friday 3 April and Monday 6 April are 4 and 5.
+    assert deadline.working_days_late(date(2026, 4, 5), calendar) == 4
+    assert deadline.working_days_late(date(2026, 4, 6), calendar) == 5
+
+
+def test_the_forwarding_days_come_from_the_rules_table(tmp_path, calendar):
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        DEFAULT_RULES_PATH.read_text(encoding="utf-8").replace(
+            "  forwarding:\n    working_days: 3", "  forwarding:\n    working_days: 4"
+        ),
+        encoding="utf-8",
+    )
+    rules = load_deadline_rules(path)
+    assert forwarding_deadline(date(2026, 2, 12), calendar, rules=rules).due_on == date(2026, 2, 18)
 
 
 # Due status ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from backoffice import load, new_complaint, working_day_from
+from bs4 import BeautifulSoup
 from helpers import page, text_of
 
 from complaints.domain.workflow import Action, Role, State, allowed_actions
@@ -152,9 +153,12 @@ def test_two_staff_acting_at_once_the_second_gets_a_clear_message(app, team):
             "add_note-note": "Менің ескертпем",
         },
     )
-    assert second.status_code == 302
-    message = text_of(team["executor"].client.get(second.headers["Location"]))
+    assert second.status_code == 409
+    message = text_of(second)
     assert "Сіз жұмыс істеп жатқанда бұл шағымды басқа біреу өзгертті" in message
+    assert "енді шағым бойынша бұл әрекет мүмкін емес" in message
+    # A note is no longer possible on a closed complaint: its text is there to copy.
+    assert "Менің ескертпем" in message
     after = load(app, complaint_id)
     assert after.status == "left_without_review"
     assert after.version > version
@@ -219,3 +223,69 @@ def test_an_executor_form_sent_as_it_comes_assigns_nobody(app, team, action, sta
     assert "Орындаушыны таңдаңыз" in text_of(response)
     after = load(app, complaint_id)
     assert (after.status, after.executor_id) == (state, executor_id)
+
+
+# 1,100 characters: an answer an executor would not want to type twice.
+LONG_ANSWER = ("Сіздің шағымыңыз қаралды. Тұрғын үй бөлімі құжаттарыңызды қайта тексерді. " * 15)[
+    :1099
+] + "."
+
+
+def test_a_draft_answer_refused_by_a_colleagues_change_is_given_back_to_send_again(app, team):
+    assert len(LONG_ANSWER) == 1100
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    executor = team["executor"]
+    shown = page(executor.get(f"/complaints/{complaint_id}/"))
+    form = shown.select_one(f"form[action$='/{complaint_id}/draft_answer/']")
+    hidden = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+    # While the executor writes, the head adds a note: the complaint's version moves on.
+    noted = team["head"].act(complaint_id, "add_note", note="Құжаттарды тексеріңіз")
+    assert noted.status_code == 302
+
+    refused = executor.client.post(
+        f"/kk/staff/complaints/{complaint_id}/draft_answer/",
+        data={**hidden, "draft_answer-outcome": "satisfied", "draft_answer-answer": LONG_ANSWER},
+    )
+
+    assert refused.status_code == 409
+    assert load(app, complaint_id).status == "in_review"  # nothing saved
+    assert load(app, complaint_id).answer is None
+    message = text_of(refused)
+    assert "Сіз жұмыс істеп жатқанда бұл шағымды басқа біреу өзгертті. Ештеңе сақталған жоқ." in (
+        message
+    )
+    assert "шағымның қазіргі күйін тексеріп, оны қайта жіберіңіз" in message
+    again = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    assert "Құжаттарды тексеріңіз" in again.get_text()  # the head's note, to check against
+    form = again.select_one(f"form[action$='/{complaint_id}/draft_answer/']")
+    assert form.find_parent("details").has_attr("open")
+    assert form.select_one("textarea[name='draft_answer-answer']").get_text() == LONG_ANSWER
+    assert form.select_one("input[name='draft_answer-outcome'][value=satisfied]").has_attr(
+        "checked"
+    )
+    # Sent again as given back, it carries the version the executor has now seen.
+    resent = executor.client.post(
+        f"/kk/staff/complaints/{complaint_id}/draft_answer/",
+        data={
+            **{tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")},
+            "draft_answer-outcome": "satisfied",
+            "draft_answer-answer": LONG_ANSWER,
+        },
+    )
+    assert resent.status_code == 302
+    after = load(app, complaint_id)
+    assert (after.status, after.answer) == ("answer_drafted", LONG_ANSWER)
+
+
+def test_the_conflict_message_speaks_russian_on_russian_pages(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    version = load(app, complaint_id).version
+    team["head"].act(complaint_id, "add_note", note="Примечание")
+    team["executor"].lang = "ru"
+
+    refused = team["executor"].act(complaint_id, "add_note", note="Моя заметка", version=version)
+
+    assert refused.status_code == 409
+    assert "Пока вы работали, эту жалобу изменил другой сотрудник. Ничего не сохранено." in (
+        text_of(refused)
+    )
