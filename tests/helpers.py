@@ -36,6 +36,15 @@ def text_of(response) -> str:
     return normalise(soup.get_text(" "))
 
 
+def error_summary_and_fields(response) -> tuple[list[str], list[str]]:
+    """The fields the error summary links to, in its order, and the fields that show an error
+    message, in the page's order: GOV.UK's summary lists the errors as the fields come."""
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    summary = [link["href"].removeprefix("#") for link in soup.select(".govuk-error-summary a")]
+    fields = [tag["id"].removesuffix("-error") for tag in soup.select(".govuk-error-message")]
+    return summary, fields
+
+
 VALID = {
     "akimat": "taraz-city-akimat",
     "service": "zhambyl-housing-registration-2008",

@@ -136,6 +136,9 @@ class GroupedSelectField(SelectField):
 
 
 class ComplaintForm(FlaskForm):
+    """The applicant's complaint. Fields are declared in the order the page shows them: the
+    error summary lists its errors in this order (GOV.UK: the order of the fields)."""
+
     akimat = GroupedSelectField(
         _l("Which akimat is the complaint to?"),
         description=_l("Choose the akimat of the district or city where the service was provided."),
@@ -173,6 +176,11 @@ class ComplaintForm(FlaskForm):
         ],
         widget=GovCharacterCount(),
     )
+    attachments = MultipleFileField(
+        _l("Attach documents (optional)"),
+        description=_l("Up to 5 files: PDF, JPEG or PNG, each up to 10 MB."),
+        widget=GovFileInput(multiple=True),
+    )
     full_name = StringField(
         _l("Full name"),
         filters=[clean_line],
@@ -190,7 +198,7 @@ class ComplaintForm(FlaskForm):
         widget=GovTextInput(),
     )
     phone = StringField(
-        _l("Phone number"),
+        _l("Phone number (optional)"),
         description=_l("For example, 8 701 123 45 67 or +7 701 123 45 67."),
         filters=[clean_line],
         validators=[
@@ -200,7 +208,9 @@ class ComplaintForm(FlaskForm):
         widget=GovTextInput(),
     )
     email = StringField(
-        _l("Email address"),
+        # Needed only for the answer by email (`validate`): the label says when, as the
+        # other fields say "(optional)", so that it does not read as always required.
+        _l("Email address (needed for the answer by email)"),
         description=_l(
             "We send the receipt and the answer here if you choose to get replies by email."
         ),
@@ -213,8 +223,7 @@ class ComplaintForm(FlaskForm):
         widget=GovTextInput(),
     )
     address = TextAreaField(
-        _l("Postal address"),
-        description=_l("Needed if you want the answer by post."),
+        _l("Postal address (needed for the answer by post)"),
         filters=[clean_text],
         validators=[
             Optional(),
@@ -227,11 +236,6 @@ class ComplaintForm(FlaskForm):
         choices=[SelectChoice("email", _l("By email")), SelectChoice("post", _l("By post"))],
         validators=[InputRequired(message=_l("Choose how you want to receive the answer"))],
         widget=GovRadioInput(),
-    )
-    attachments = MultipleFileField(
-        _l("Attach documents (optional)"),
-        description=_l("Up to 5 files: PDF, JPEG or PNG, each up to 10 MB."),
-        widget=GovFileInput(multiple=True),
     )
     consent = BooleanField(
         _l("I agree to the processing of my personal data for the review of this complaint"),

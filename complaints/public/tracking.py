@@ -67,14 +67,39 @@ def _grant(number: str) -> None:
 
 
 def _granted_complaint(number: str) -> Complaint:
-    if session.get("tracked", {}).get(number, 0) < time.time():
-        abort(404)
-    complaint = db.session.execute(
-        db.select(Complaint).where(Complaint.registration_number == number)
-    ).scalar_one_or_none()
+    """The complaint this browser looked up within the hour; else the tracking form asks for
+    the access code (abort with a redirect).
+
+    The status page's address is the one an applicant bookmarks, and the grant ends with the
+    hour or the browser: "page not found" there read as if the complaint were gone.
+    """
+    complaint = None
+    if session.get("tracked", {}).get(number, 0) >= time.time():
+        complaint = db.session.execute(
+            db.select(Complaint).where(Complaint.registration_number == number)
+        ).scalar_one_or_none()
     if complaint is None:
-        abort(404)
+        abort(_ask_for_the_access_code(number))
     return complaint
+
+
+def _ask_for_the_access_code(number: str):
+    """The tracking form with the number filled in, the same for any well-formed number:
+    without a grant the database is not asked, so the answer tells nothing about whether
+    such a complaint exists. 303, so a withdrawal or survey sent after the hour is not
+    sent again by the browser."""
+    try:
+        canonical = str(parse_registration_number(number))
+    except InvalidRegistrationNumber:
+        return redirect(url_for(".track"), 303)
+    flash(
+        _(
+            "The complaint's page opens only with its access code: "
+            "enter the code from your receipt."
+        ),
+        "info",
+    )
+    return redirect(url_for(".track", number=canonical), 303)
 
 
 @blueprint.route("/track/", methods=["GET", "POST"])
@@ -150,9 +175,17 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
     return response
 
 
-@blueprint.post("/track/<number>/withdraw/")
+def _back_to_the_status_page(number: str):
+    """A form refused with an error leaves its own address in the address bar, where it can
+    be bookmarked or reopened later: it opens the status page, not "method not allowed"."""
+    return redirect(url_for(".tracked", number=number), 303)
+
+
+@blueprint.route("/track/<number>/withdraw/", methods=["GET", "POST"])
 def withdraw(number: str):
     complaint = _granted_complaint(number)
+    if request.method != "POST":
+        return _back_to_the_status_page(number)
     form = WithdrawForm()
     if not form.validate_on_submit():
         return _render_tracked(complaint, withdraw_form=form, status=400)
@@ -179,9 +212,11 @@ def withdraw(number: str):
     return redirect(url_for(".tracked", number=number))
 
 
-@blueprint.post("/track/<number>/survey/")
+@blueprint.route("/track/<number>/survey/", methods=["GET", "POST"])
 def survey(number: str):
     complaint = _granted_complaint(number)
+    if request.method != "POST":
+        return _back_to_the_status_page(number)
     form = SurveyForm()
     if not form.validate_on_submit():
         return _render_tracked(complaint, survey_form=form, status=400)

@@ -325,6 +325,15 @@ class RegisterForm(ComplaintForm):
     )
     submit = SubmitField(_l("Register the complaint"), widget=GovSubmitInput())
 
+    # The page asks how and when the complaint arrived right after the akimat. Declared here,
+    # these fields would follow the applicant's, and with them their errors in the summary.
+    _ASKED_FIRST = ("akimat", "channel", "received_on", "received_time")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        first = {name: self._fields[name] for name in self._ASKED_FIRST}
+        self._fields = first | {n: f for n, f in self._fields.items() if n not in first}
+
     def validate_received_on(self, field) -> None:
         """Not in the future, and not more than a year back.
 

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from helpers import VALID, Applicant, text_of
+from helpers import VALID, Applicant, error_summary_and_fields, text_of
 
 from complaints.models import Attachment, Complaint, ComplaintEvent, Notification
 from qyzmet.extensions import db
@@ -61,6 +61,39 @@ def test_every_required_field_left_empty_is_named_in_the_error_summary(
     assert link is not None, f"no error link to #{field}"
     assert soup.select_one(f"#{field}") is not None or soup.select_one(f'[name="{field}"]')
     assert_nothing_stored(app, tmp_path)
+
+
+def test_the_error_summary_lists_the_attachment_before_the_email_as_the_page_does(client):
+    response = Applicant(client, "kk").file(
+        email="not an address", files=[(io.BytesIO(b"notes"), "notes.txt")]
+    )
+    assert response.status_code == 400
+    summary, fields = error_summary_and_fields(response)
+    assert summary == ["attachments", "email"]
+    assert summary == fields
+    assert error_messages(response) == [
+        "notes.txt PDF, JPEG немесе PNG файлы болуы керек",
+        "Электрондық пошта мекенжайын name@example.kz түрінде жазыңыз",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_error_summary_follows_the_order_of_the_fields_when_every_field_is_wrong(client, lang):
+    response = Applicant(client, lang).file(
+        akimat="",
+        subject="",
+        text="",
+        files=[(io.BytesIO(ELF), "tool.pdf")],
+        full_name="",
+        iin="123",
+        phone="12",
+        email="@",
+        reply_channel="",
+        consent="",
+    )
+    summary, fields = error_summary_and_fields(response)
+    assert summary == fields
+    assert len(summary) == 10
 
 
 def test_an_entirely_empty_form_lists_every_problem_in_russian(app, client, tmp_path):

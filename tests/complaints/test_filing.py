@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from helpers import Applicant, hidden_fields, page, text_of
+from helpers import Applicant, hidden_fields, normalise, page, text_of
 from sqlalchemy import event, text
 from test_coupon import pdf_text
 
@@ -377,6 +377,45 @@ def test_field_errors_are_announced_in_the_pages_language(client, lang):
     hidden = set(re.findall(r'govuk-visually-hidden">([^<]*)<', response.get_data(as_text=True)))
     assert {"kk": "Қате:", "ru": "Ошибка:"}[lang] in hidden
     assert "Error:" not in hidden
+
+
+OPTIONAL_LABELS = {
+    "kk": {
+        "service": "Шағым қай қызмет туралы? (міндетті емес)",
+        "office": "Қызметті қай мекеме көрсетті? (міндетті емес)",
+        "iin": "ЖСН (міндетті емес)",
+        "phone": "Телефон нөмірі (міндетті емес)",
+        "email": "Электрондық пошта мекенжайы (жауапты электрондық поштамен алу үшін қажет)",
+        "address": "Пошталық мекенжай (жауапты поштамен алу үшін қажет)",
+        "attachments": "Құжаттарды тіркеу (міндетті емес)",
+    },
+    "ru": {
+        "service": "О какой услуге жалоба? (необязательно)",
+        "office": "Какое учреждение оказывало услугу? (необязательно)",
+        "iin": "ИИН (необязательно)",
+        "phone": "Номер телефона (необязательно)",
+        "email": "Адрес электронной почты (нужен для ответа по электронной почте)",
+        "address": "Почтовый адрес (нужен для ответа по почте)",
+        "attachments": "Приложите документы (необязательно)",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_field_that_may_be_left_empty_says_so_or_says_when_it_is_needed(client, lang):
+    soup = page(client.get(f"/{lang}/complaints/new/"))
+    labels = {
+        field: normalise(soup.select_one(f"label[for={field}]").text)
+        for field in OPTIONAL_LABELS[lang]
+    }
+    assert labels == OPTIONAL_LABELS[lang]
+
+
+@pytest.mark.parametrize(("field", "value"), [("email", ""), ("address", "")])
+def test_the_contact_a_reply_channel_does_not_use_may_be_left_empty(client, field, value):
+    reply_channel = "post" if field == "email" else "email"
+    overrides = {"reply_channel": reply_channel, "address": "Тараз, Абай к-сі, 1", field: value}
+    Applicant(client, "kk").file_ok(**overrides)
 
 
 def test_a_head_request_for_the_form_is_answered_like_a_get(client):

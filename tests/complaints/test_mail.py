@@ -86,6 +86,54 @@ def test_the_receipt_arrives_over_smtp_in_the_applicants_language(
         assert notification.status == "sent" and notification.attempts == 1
 
 
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            "kk",
+            [
+                "Әкімдік: Тараз қаласының әкімияты",
+                "Әкімдіктің телефоны: 8-7262-454814, 430846",
+                "Қызмет: Мемлекеттік тұрғын үй қорынан тұрғын үйге мұқтаж азаматтарды есепке алу"
+                " және кезекке қою",
+                "Мерзім негізі: «Мемлекеттік көрсетілетін қызметтер туралы» Қазақстан "
+                "Республикасының 2013 жылғы 15 сәуірдегі Заңының 25-бабының 2-тармағы",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "Акимат: Акимат города Тараз",
+                "Телефон акимата: 8-7262-454814, 430846",
+                "Услуга: Учёт и постановка на очередь граждан, нуждающихся в жилище из "
+                "государственного жилищного фонда",
+                "Срок установлен: пункт 2 статьи 25 Закона Республики Казахстан от 15 апреля "
+                "2013 года «О государственных услугах»",
+            ],
+        ),
+    ],
+)
+def test_the_receipt_email_names_the_akimat_its_phone_the_service_and_the_deadlines_basis(
+    smtp_app, smtp_server, lang, lines
+):
+    _, inbox = smtp_server
+    Applicant(smtp_app.test_client(), lang).file_ok()
+    (message,) = inbox.messages
+    body = message.get_payload(decode=True).decode("utf-8").splitlines()
+    for line in lines:
+        assert line in body
+
+
+def test_the_receipt_email_leaves_out_the_service_when_none_was_chosen(smtp_app, smtp_server):
+    _, inbox = smtp_server
+    Applicant(smtp_app.test_client(), "ru").file_ok(service="")
+    (message,) = inbox.messages
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert "Акимат: Акимат города Тараз" in body
+    assert "Услуга:" not in body
+    assert "\n\n\n" not in body
+
+
 def test_no_email_is_sent_when_the_applicant_wants_the_answer_by_post(smtp_app, smtp_server):
     _, inbox = smtp_server
     Applicant(smtp_app.test_client(), "ru").file_ok(

@@ -1,5 +1,7 @@
 """Tracking and withdrawing a complaint with the registration number and the access code."""
 
+import time
+
 import pytest
 from helpers import Applicant, hidden_fields, page, text_of
 
@@ -77,9 +79,94 @@ def test_the_tracking_form_fills_in_a_registration_number_given_in_its_link(clie
     assert not soup.select(".govuk-error-summary")
 
 
-def test_the_status_page_needs_a_successful_lookup_first(client):
-    number, _, _ = Applicant(client).file_ok()
-    assert client.get(f"/kk/complaints/track/{number}/").status_code == 404
+ASKED_FOR_THE_CODE = {
+    "kk": "Шағым беті тек кіру кодымен ашылады: қолхаттағы кодты енгізіңіз.",
+    "ru": "Страница жалобы открывается только с кодом доступа: введите код из расписки.",
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_saved_status_page_link_asks_for_the_access_code_with_the_number_filled_in(
+    app, client, lang
+):
+    number, code, _ = Applicant(client, lang).file_ok()
+    browser = app.test_client()  # the bookmark opened in another browser, or the next day
+    response = browser.get(f"/{lang}/complaints/track/{number}/")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/{lang}/complaints/track/?number={number}"
+    form = browser.get(response.headers["Location"])
+    assert page(form).select_one("#registration_number")["value"] == number
+    assert ASKED_FOR_THE_CODE[lang] in text_of(form)
+    assert "Страница не найдена" not in text_of(form)
+    assert Applicant(browser, lang).track(number, code).status_code == 302
+
+
+def test_an_unknown_number_in_a_status_page_link_gets_the_same_answer_as_a_real_one(app, client):
+    number, _, _ = Applicant(client, "ru").file_ok()
+    unknown = number[:-6] + "999999"
+    answers = []
+    for tried in (number, unknown):
+        browser = app.test_client()
+        response = browser.get(f"/ru/complaints/track/{tried}/")
+        followed = browser.get(response.headers["Location"])
+        answers.append(
+            (
+                response.status_code,
+                response.headers["Location"].replace(tried, "NUMBER"),
+                followed.status_code,
+                text_of(followed).replace(tried, "NUMBER"),
+            )
+        )
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("typed", ["not-a-number", "TRZ-2026-0000001", "%3Cscript%3E"])
+def test_a_malformed_number_in_a_status_page_link_opens_the_empty_tracking_form(client, typed):
+    response = client.get(f"/kk/complaints/track/{typed}/")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/kk/complaints/track/"
+    assert (
+        page(client.get(response.headers["Location"]))
+        .select_one("#registration_number")
+        .get("value", "")
+        == ""
+    )
+
+
+def test_a_lowercase_number_in_a_status_page_link_is_filled_in_as_printed(client):
+    response = client.get("/kk/complaints/track/trz-2026-000042/")
+    assert response.headers["Location"] == "/kk/complaints/track/?number=TRZ-2026-000042"
+
+
+def expire_the_grant(client, number: str) -> None:
+    with client.session_transaction() as session:
+        session["tracked"] = {number: time.time() - 1}
+
+
+def test_the_status_page_asks_for_the_code_again_when_the_hour_is_over(client):
+    number, location, _ = open_tracked_page(client, "kk")
+    expire_the_grant(client, number)
+    response = client.get(location)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/kk/complaints/track/?number={number}"
+    assert ASKED_FOR_THE_CODE["kk"] in text_of(client.get(response.headers["Location"]))
+
+
+@pytest.mark.parametrize("form", ["withdraw", "survey"])
+def test_a_form_sent_from_the_status_page_after_the_hour_changes_nothing_and_asks_for_the_code(
+    app, client, form
+):
+    number, _, tokens = open_tracked_page(client, "ru")
+    expire_the_grant(client, number)
+    response = client.post(
+        f"/ru/complaints/track/{number}/{form}/",
+        data={**tokens, "confirm": "y", "procedure": "satisfied", "timeliness": "satisfied"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/ru/complaints/track/?number={number}"
+    assert ASKED_FOR_THE_CODE["ru"] in text_of(client.get(response.headers["Location"]))
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint.status)).scalar_one() == "registered"
 
 
 def test_the_public_timeline_shows_registration_and_the_due_date(client):
@@ -186,3 +273,14 @@ def test_the_status_page_is_never_cached_even_when_a_form_on_it_is_refused(clien
     refused = client.post(f"/kk/complaints/track/{number}/withdraw/", data=tokens)
     assert refused.status_code == 400
     assert refused.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("form", ["withdraw", "survey"])
+def test_a_forms_address_reopened_later_opens_the_status_page_or_asks_for_the_code(client, form):
+    number, location, _ = open_tracked_page(client, "kk")
+    response = client.get(f"/kk/complaints/track/{number}/{form}/")
+    assert response.status_code == 303
+    assert response.headers["Location"] == location
+    expire_the_grant(client, number)
+    response = client.get(f"/kk/complaints/track/{number}/{form}/")
+    assert response.headers["Location"] == f"/kk/complaints/track/?number={number}"

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from helpers import VALID, Staff, hidden_fields, make_staff, page, text_of
+from helpers import VALID, Staff, error_summary_and_fields, hidden_fields, make_staff, page, text_of
 
 from complaints.models import Complaint, Notification
 from complaints.web import today_in_almaty
@@ -116,3 +116,30 @@ def test_a_badly_written_time_gets_the_fields_own_message_with_its_example(app, 
     # Not WTForms' own words, which give no example.
     assert "уақыт мәні" not in text_of(response)
     assert "значение времени" not in text_of(response)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_register_pages_error_summary_follows_the_order_of_the_fields(app, lang):
+    make_staff(app, "registrar")
+    registrar = Staff(app, "registrar.taraz-city-akimat@example.kz", lang=lang)
+    registrar.login()
+    tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
+    response = registrar.client.post(
+        f"/{lang}/staff/register/",
+        data={**VALID, **tokens, "full_name": "", "phone": "12", "consent": ""},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    summary, fields = error_summary_and_fields(response)
+    assert summary[:4] == ["channel", "received_on", "received_time", "full_name"]
+    assert summary == fields
+
+
+def test_the_register_page_marks_the_applicants_optional_contacts_as_the_public_form_does(app):
+    make_staff(app, "registrar")
+    registrar = Staff(app, "registrar.taraz-city-akimat@example.kz", lang="ru")
+    registrar.login()
+    text = text_of(registrar.get("/register/"))
+    assert "Номер телефона (необязательно)" in text
+    assert "Адрес электронной почты (нужен для ответа по электронной почте)" in text
+    assert "Почтовый адрес (нужен для ответа по почте)" in text
