@@ -50,8 +50,13 @@ class TemplateMessages:
         with force_locale(complaint.language):
             values = {
                 "complaint": complaint,
+                # With the number filled in, as the web receipt's link has it. Written out,
+                # not through url_for: a receipt is rendered with a stand-in for the number
+                # that url_for would encode past recognition. Numbers need no escaping.
                 "track_url": current_app.config["SITE_URL"]
-                + url_for("complaints_public.track", lang_code=complaint.language),
+                + url_for("complaints_public.track", lang_code=complaint.language)
+                + "?number="
+                + (context.get("new_number") or complaint.registration_number),
                 **(self.addressee(complaint) if kind in ADDRESSED_KINDS else {}),
                 **context,
                 **translation_context(),

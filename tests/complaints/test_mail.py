@@ -80,7 +80,8 @@ def test_the_receipt_arrives_over_smtp_in_the_applicants_language(
     assert number in subject_of(message) and subject in subject_of(message)
     body = message.get_payload(decode=True).decode("utf-8")
     assert phrase in body and code in body
-    assert f"https://qyzmet.example/{lang}/complaints/track/" in body
+    # The tracking form's address with the number filled in, as the web receipt links it.
+    assert f"https://qyzmet.example/{lang}/complaints/track/?number={number}\n" in body
     with smtp_app.app_context():
         notification = db.session.execute(db.select(Notification)).scalar_one()
         assert notification.status == "sent" and notification.attempts == 1

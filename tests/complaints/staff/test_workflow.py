@@ -149,6 +149,8 @@ def test_forwarding_to_another_akimat_gives_a_linked_new_number_and_tells_the_ap
             db.select(Notification).where(Notification.kind == "forwarding")
         ).scalar_one()
     assert forwarded.registration_number in mail.body
+    # Its link opens the tracking form with the new number, which the code now opens.
+    assert f"/ru/complaints/track/?number={forwarded.registration_number}\n" in mail.body
     assert "код доступа остаётся прежним" in mail.body.lower()
 
 
