@@ -17,6 +17,7 @@ from flask_babel import get_locale, get_translations, refresh
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from qyzmet.config import LANGUAGE_NAMES, LANGUAGES
@@ -49,12 +50,32 @@ def alternate_url(lang: str) -> str | None:
         return None
     values: dict[str, Any] = dict(request.view_args or {})
     values["lang_code"] = lang
+    if "GET" not in request.url_rule.methods:
+        # The reply to a form sent to an address that takes only forms (a staff action sent
+        # back with an error): a link there would be "method not allowed". The page above.
+        return _page_above(cached_url_for(request.endpoint, **values))
     # The query too: a form pre-filled from a guide page, a search. Never one that would
     # override the path's own values (`?lang_code=`).
     for name in request.args:
         if name not in values:
             values[name] = request.args.getlist(name)
     return cached_url_for(request.endpoint, **values)
+
+
+def _page_above(path: str) -> str:
+    """The nearest page above `path` that a link can open (`/ru/staff/complaints/15/extend/`
+    → `/ru/staff/complaints/15/`), at worst the language's home page."""
+    adapter = request.url_rule.map.bind("")
+    parts = path.strip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        above = "/" + "/".join(parts) + "/"
+        try:
+            adapter.match(above, method="GET")
+        except HTTPException:
+            continue
+        return above
+    return "/" + parts[0] + "/"
 
 
 _CATALOGUES: dict[tuple[int, str], Any] = {}

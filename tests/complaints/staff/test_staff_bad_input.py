@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from babel.dates import format_date
 from backoffice import day_off_from, load, new_complaint, working_day_from
+from bs4 import BeautifulSoup
 from helpers import VALID, hidden_fields, normalise, text_of
 
 from complaints.models import Complaint, ComplaintEvent
@@ -238,3 +239,17 @@ def test_a_queue_filtered_by_an_executor_id_that_is_not_a_plain_number_is_shown_
     response = team["head"].client.get("/kk/staff/", query_string={"executor": executor})
     assert response.status_code == 200
     assert "TRZ-" in text_of(response)
+
+
+def test_an_action_sent_back_with_an_error_links_the_other_language_to_the_complaint(app, team):
+    """The reply to a form sent to an address that takes only forms: its twin in the other
+    language would be "method not allowed", so the switcher opens the complaint's page."""
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    day = today(app).replace(year=2999, month=12, day=31)
+    response = extend(team["head"], complaint_id, **date_fields("new_due_on", day))
+    assert response.status_code == 400
+    shown = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    switch = shown.select_one("nav.qz-language-switcher a[hreflang=ru]")["href"]
+    assert switch == f"/ru/staff/complaints/{complaint_id}/"
+    assert team["head"].client.get(switch).status_code == 200
+    assert not shown.select("link[rel=alternate]")  # a reply to a form has no twin
