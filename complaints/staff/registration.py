@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, flash, render_template, request
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from complaints import directory, services
@@ -25,7 +26,7 @@ from complaints.web import (
     working_calendar,
 )
 from qyzmet.extensions import db
-from qyzmet.i18n import current_language
+from qyzmet.i18n import current_language, force_locale, translation_context
 from qyzmet.templating import ALMATY
 
 
@@ -93,10 +94,28 @@ def register():
     return render_template(
         "staff/registered.html",
         complaint=complaint,
-        access_code=filed.access_code,
         first_time=filed.created,
-        akimat=akimat,
-        akimat_phones=akimat_phone(complaint.akimat_id),
-        basis=legal_basis(complaint.deadline_rule, lang),
-        service_title=directory.service_title(complaint.service_id, lang),
+        coupon=_coupon(complaint, filed.access_code),
     )
+
+
+def _coupon(complaint, access_code: str) -> Markup:
+    """The coupon in the language of the applicant's letters: it is the applicant's paper,
+    whichever language the registrar works in."""
+    lang = complaint.language
+    with force_locale(lang):
+        html = render_template(
+            "staff/_coupon.html",
+            complaint=complaint,
+            access_code=access_code,
+            akimat=directory.akimat(complaint.akimat_id, lang),
+            akimat_phones=akimat_phone(complaint.akimat_id),
+            basis=legal_basis(complaint.deadline_rule, lang),
+            # Paper has no links: the whole address, the number filled in.
+            track_url=current_app.config["SITE_URL"]
+            + url_for("complaints_public.track", lang_code=lang)
+            + "?number="
+            + complaint.registration_number,
+            **translation_context(),
+        )
+    return Markup(html)  # noqa: S704  # nosec B704  # an autoescaped template's output

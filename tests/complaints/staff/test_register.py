@@ -3,7 +3,17 @@
 import re
 
 import pytest
-from helpers import VALID, Staff, error_summary_and_fields, hidden_fields, make_staff, page, text_of
+from bs4 import BeautifulSoup
+from helpers import (
+    VALID,
+    Staff,
+    error_summary_and_fields,
+    hidden_fields,
+    make_staff,
+    normalise,
+    page,
+    text_of,
+)
 
 from complaints.models import Complaint, Notification
 from complaints.web import today_in_almaty
@@ -67,8 +77,16 @@ def test_a_registrar_on_the_kazakh_pages_registers_a_complaint_whose_letters_go_
     registrar = registrar_in(app, "kk")
     response = register(registrar, language="ru")
     assert response.status_code == 200, text_of(response)[:800]
-    # The coupon the registrar prints is in the page's language…
+    # The page is in the registrar's language, the coupon they print in the applicant's,
+    # with the tracking page's whole address (paper has no links)…
     assert "Шағым тіркелді" in text_of(response)
+    coupon = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one("#coupon")
+    assert coupon["lang"] == "ru"
+    number = coupon.select_one("#registration-number").get_text()
+    assert normalise(coupon.h2.get_text()) == f"Талон жалобы {number}"
+    assert f"откройте https://qyzmet.example/ru/complaints/track/?number={number} и" in (
+        normalise(coupon.get_text())
+    )
     # …the applicant's email, and the complaint's later ones, in the applicant's.
     mail = receipt(app)
     assert mail.language == "ru"
@@ -143,3 +161,18 @@ def test_the_register_page_marks_the_applicants_optional_contacts_as_the_public_
     assert "Номер телефона (необязательно)" in text
     assert "Адрес электронной почты (нужен для ответа по электронной почте)" in text
     assert "Почтовый адрес (нужен для ответа по почте)" in text
+
+
+def test_markup_typed_into_the_register_form_is_shown_on_the_coupon_as_text(app):
+    registrar = registrar_in(app, "kk")
+    script = "<script>alert(1)</script>"
+    response = register(
+        registrar, language="ru", full_name=f"Асанов {script}", subject=f"Тема {script}"
+    )
+    assert response.status_code == 200, text_of(response)[:800]
+    html = response.get_data(as_text=True)
+    assert script not in html
+    coupon = BeautifulSoup(html, "html.parser").select_one("#coupon")
+    assert coupon.select("script") == []
+    assert f"Асанов {script}" in coupon.get_text()
+    assert f"Тема {script}" in coupon.get_text()
