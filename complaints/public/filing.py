@@ -35,6 +35,10 @@ from qyzmet.templating import local_datetime, long_date
 # minute is not a flood. Every POST, rejected ones included, counts against the looser limit.
 FILING_LIMIT = "5/minute;40/hour"
 POST_LIMIT = "20/minute;200/hour"
+# The receipt again (another language) and its PDF coupon. Their key cannot be guessed, so the
+# limit only bounds the work; it is loose because applicants in a service centre's hall share
+# one address, and a refusal replaces the only page that shows the code.
+RECEIPT_LIMIT = "30/minute;300/hour"
 # `secrets.token_urlsafe(24)`, which every form we hand out carries: anything else was not ours.
 _SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # The key a filed complaint is kept under (`services.submission_key`), which a receipt's
@@ -198,7 +202,7 @@ def render_receipt(complaint: Complaint, access_code: str, coupon_key: str, *, f
 
 
 @blueprint.post("/receipt/")
-@limiter.limit(FILING_LIMIT)
+@limiter.limit(RECEIPT_LIMIT)
 def receipt():
     """The receipt again, in this URL's language: the receipt page's language switcher sends
     its coupon key here, since the page answered a POST and a link would lose it (and the code
@@ -214,7 +218,7 @@ def receipt():
 
 
 @blueprint.post("/coupon/")
-@limiter.limit(FILING_LIMIT)
+@limiter.limit(RECEIPT_LIMIT)
 def coupon():
     """The receipt as a PDF; the form carries the submission key the code derives from."""
     form = CouponForm()

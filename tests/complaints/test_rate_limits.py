@@ -8,7 +8,7 @@ import time
 
 import pytest
 import redis as redis_client
-from helpers import Applicant, text_of
+from helpers import Applicant, hidden_fields, text_of
 from serving import free_port, running_redis
 
 from qyzmet import create_app
@@ -78,6 +78,18 @@ def test_filing_in_a_flood_is_stopped(limited_app):
     assert statuses[:5] == [200] * 5
     assert statuses[5:] == [429, 429]
     assert "Әрекеттер тым көп" in text_of(applicant.file(subject="тағы"))
+
+
+def test_switching_the_receipts_language_is_not_held_to_the_filing_limit(limited_app):
+    """Applicants in a service centre's hall share one address; a refusal here would replace
+    the only page that shows the access code."""
+    client = limited_app.test_client()
+    _, code, receipt = Applicant(client, "kk").file_ok()
+    tokens = hidden_fields(receipt.get_data(as_text=True))
+    switches = [client.post("/ru/complaints/receipt/", data=tokens) for _ in range(30)]
+    assert {response.status_code for response in switches} == {200}
+    assert code in text_of(switches[-1])
+    assert client.post("/ru/complaints/receipt/", data=tokens).status_code == 429
 
 
 def test_mistakes_in_the_form_do_not_use_up_the_filing_limit(limited_app):
