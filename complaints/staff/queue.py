@@ -48,11 +48,13 @@ ROW_COLUMNS = (
 )
 _OPEN_STATUSES = frozenset(state.value for state in OPEN_STATES)
 _NUMBER_LIKE = re.compile(r"^[A-Za-z]{2,6}[-–]?\d{0,4}[-–]?\d{0,6}$")
-# A number typed without its akimat code: the sequence alone ("12", "000012"), or the year
-# and the sequence ("2026-000012"), in ASCII digits as the numbers are written.
-_SEQUENCE_ONLY = re.compile(r"[0-9]{1,6}")
-_YEAR_AND_SEQUENCE = re.compile(r"([0-9]{4})-([0-9]{1,6})")
+# A number as staff read or type it, after dashes and spaces became "-": the sequence alone
+# ("12", "000012"), with its year ("2026-12"), with the akimat code too ("TRZ-2026-12"), or
+# all run together ("TRZ2026000012", "2026000012"). ASCII digits, as numbers are written.
+_NUMBER_PARTS = re.compile(r"(?:([A-Z]{2,6})-?(?=[0-9]{4}-))?(?:([0-9]{4})-)?([0-9]{1,6})")
+_NUMBER_RUN_TOGETHER = re.compile(r"([A-Z]{2,6})?-?([0-9]{4})([0-9]{6})")
 _DASHES_TO_HYPHEN = str.maketrans(dict.fromkeys(DASHES, "-"))
+_SPACES = re.compile(r"\s+")
 # A staff id as a filter value: ASCII digits only ("²".isdigit() is True but int() refuses
 # it), and few enough for the 32-bit column (SQLite refuses an int past 64 bits).
 _STAFF_ID = re.compile(r"[0-9]{1,9}")
@@ -173,9 +175,9 @@ def _search(query: str, akimats: list[str]):
     looked for as both; with a digit in it, it is a number and only the number's index
     is searched. Digits alone, or a year and digits, are the end of a number whose akimat
     code was left out (staff read numbers aloud without it)."""
-    number_end = _number_end(query.translate(_DASHES_TO_HYPHEN), akimats)
-    if number_end is not None:
-        return number_end
+    number = _number(query, akimats)
+    if number is not None:
+        return number
     pattern = "%" + query.casefold().replace("%", "").replace("_", "") + "%"
     text = or_(
         Complaint.applicant_name_folded.like(pattern), Complaint.subject_folded.like(pattern)
@@ -188,32 +190,42 @@ def _search(query: str, akimats: list[str]):
     return or_(number, text)
 
 
-def _number_end(query: str, akimats: list[str]):
-    """The condition for a number typed without its akimat code, or None if `query` is not one.
+def _number(query: str, akimats: list[str]):
+    """The condition for a registration number however staff wrote it, or None if `query`
+    is not one: the sequence with or without its year and akimat code, dashes or spaces
+    between the parts or none.
 
     The number is stored in parts too, and the unique index on (akimat code, year, sequence)
     finds it: the codes are the akimats', the years those they have numbered in (their
     counters, a row per akimat and year), so the database looks up a handful of index
     entries rather than reading every registration number of the akimats.
     """
-    sequence_only = _SEQUENCE_ONLY.fullmatch(query)
-    year_and_sequence = _YEAR_AND_SEQUENCE.fullmatch(query)
-    if sequence_only is None and year_and_sequence is None:
+    typed = _SPACES.sub("-", query.strip().translate(_DASHES_TO_HYPHEN)).upper()
+    parts = _NUMBER_PARTS.fullmatch(typed) or _NUMBER_RUN_TOGETHER.fullmatch(typed)
+    if parts is None:
         return None
+    code, year, sequence = parts.groups()
     codes = sorted(
         {body.code for body in map(directory.akimat, akimats) if body is not None and body.code}
     )
-    if year_and_sequence is not None:
-        year = Complaint.year == int(year_and_sequence.group(1))
-        sequence = int(year_and_sequence.group(2))
+    if code is not None:
+        codes = [c for c in codes if c == code]
+    if year is not None:
+        in_year = Complaint.year == int(year)
     else:
-        year = Complaint.year.in_(
+        in_year = Complaint.year.in_(
             select(RegistrationCounter.year)
             .where(RegistrationCounter.akimat_code.in_(codes))
             .distinct()
         )
-        sequence = int(query)
-    return and_(Complaint.akimat_code.in_(codes), year, Complaint.sequence == sequence)
+    parts_match = and_(
+        Complaint.akimat_code.in_(codes), in_year, Complaint.sequence == int(sequence)
+    )
+    if code is not None and len(sequence) < 6:
+        # "TRZ-2026-0001" may also be the start of a number typed so far.
+        typed_so_far = f"{code}-{year}-{sequence}%"
+        return or_(Complaint.registration_number.like(typed_so_far), parts_match)
+    return parts_match
 
 
 @blueprint.get("/")

@@ -150,8 +150,9 @@ def test_a_latin_word_finds_the_applicant_of_that_name_and_the_numbers_it_starts
     assert sorted(numbers_in(head.get("/?q=TRZ"))) == sorted([anna, other])
 
 
-def test_a_search_with_a_digit_is_a_number_search_that_its_index_can_serve():
-    where = str(_search("TRZ-2026-0001", ["taraz-city-akimat"]).compile())
+def test_a_search_with_a_digit_is_a_number_search_that_its_index_can_serve(app):
+    with app.test_request_context("/kk/"):
+        where = str(_search("TRZ-2026-0001", ["taraz-city-akimat"]).compile())
     assert "registration_number" in where
     assert "folded" not in where
 
@@ -162,6 +163,28 @@ def test_a_number_typed_without_its_akimat_code_finds_the_akimats_complaint(team
     for typed in (sequence, sequence.lstrip("0"), f"{year}-{sequence}", f"{year}–{int(sequence)}"):
         assert numbers_in(team["head"].get(f"/?q={typed}")) == [number], typed
     assert numbers_in(team["head"].get(f"/?q={int(year) - 1}-{sequence}")) == []
+
+
+def test_a_number_is_found_however_staff_spaced_shortened_or_ran_it_together(team, queue):
+    number = queue["later"]
+    code, year, sequence = number.split("-")
+    short = str(int(sequence))
+    for typed in (
+        f"{code}-{year}-{short}",
+        f"{code.lower()} {year} {sequence}",
+        f"{code}{year}{sequence}",
+        f"{year}{sequence}",
+        f"{year} {sequence}",
+        f"  {sequence} ",
+    ):
+        assert numbers_in(team["head"].get(f"/?q={typed}")) == [number], typed
+
+
+def test_a_number_with_another_akimats_code_finds_nothing_here(team, queue):
+    other = queue["other akimat"]  # Baizak's BZK-…-000001; Taraz has a 000001 too
+    code, year, sequence = other.split("-")
+    assert numbers_in(team["head"].get(f"/?q={code}-{year}-1")) == []
+    assert numbers_in(team["head"].get(f"/?q={code}{year}{sequence}")) == []
 
 
 def test_a_sequence_alone_finds_only_the_members_akimats_complaint_of_that_number(team, queue):
