@@ -143,6 +143,22 @@ def top_region_of_akimat(akimat_id: str) -> str | None:
     return content.top_region(region) if region else None
 
 
+def top_region_of_service(service_id: str) -> str | None:
+    service = _content("kk").services.get(service_id)
+    return _content("kk").top_region(service.region) if service else None
+
+
+def top_region_of_body(body_id: str) -> str | None:
+    content = _content("kk")
+    region = content.body_regions.get(body_id)
+    return content.top_region(region) if region else None
+
+
+def region_name(region_id: str, lang: str) -> str:
+    region = _content(lang).regions.get(region_id)
+    return region.name if region else region_id
+
+
 def region_choices(lang: str) -> list[Choice]:
     """Regions that have akimats, for a supervisor's account."""
     content = _content(lang)

@@ -284,6 +284,42 @@ class ComplaintForm(FlaskForm):
             message = _l("Enter your postal address to receive the answer by post")
             self.address.errors.append(message)
             valid = False
+        return self._same_region_as_the_akimat() and valid
+
+    def _same_region_as_the_akimat(self) -> bool:
+        """The service and the office, when chosen, are of the akimat's oblast or city: an
+        akimat reviews complaints about its own region's services, and a pair from two
+        regions (a link from one region's page, the akimat changed afterwards) is a slip."""
+        from complaints import directory
+        from qyzmet.i18n import current_language
+
+        if not self.akimat.data or self.akimat.errors:
+            return True
+        home = directory.top_region_of_akimat(self.akimat.data)
+        valid = True
+        for field, region, message in (
+            (
+                self.service,
+                directory.top_region_of_service(self.service.data) if self.service.data else None,
+                _l(
+                    "The service is provided in %(region)s, not in the akimat's region: choose "
+                    "another service or leave it empty"
+                ),
+            ),
+            (
+                self.office,
+                directory.top_region_of_body(self.office.data) if self.office.data else None,
+                _l(
+                    "The office is in %(region)s, not in the akimat's region: choose another "
+                    "office or leave it empty"
+                ),
+            ),
+        ):
+            if region is not None and home is not None and region != home and not field.errors:
+                field.errors.append(
+                    message % {"region": directory.region_name(region, current_language())}
+                )
+                valid = False
         return valid
 
     def validate_submission_token(self, field) -> None:

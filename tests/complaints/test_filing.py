@@ -592,3 +592,37 @@ def test_the_language_switcher_keeps_what_the_form_was_opened_with(client):
     assert "service=almaty-city-housing-privatisation-2018" in link
     assert "akimat=almaty-city-akimat" in link
     assert "lang_code" not in link
+
+
+@pytest.mark.parametrize(
+    ("lang", "field", "value", "message"),
+    [
+        (
+            "ru",
+            "service",
+            "almaty-city-housing-privatisation-2018",
+            "Эта услуга оказывается в регионе «Город Алматы», а не в регионе акимата",
+        ),
+        (
+            "kk",
+            "office",
+            "aktogay-housing-department",
+            "Бұл мекеменің өңірі – ",
+        ),
+    ],
+)
+def test_a_service_or_office_of_another_region_than_the_akimats_is_refused(
+    app, client, lang, field, value, message
+):
+    response = Applicant(client, lang).file(akimat="taraz-city-akimat", **{field: value})
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert complaints_in(app) == []
+
+
+def test_a_service_and_office_of_the_akimats_own_region_are_filed(client):
+    Applicant(client, "kk").file_ok(
+        akimat="taraz-city-akimat",
+        service="zhambyl-housing-registration-2008",
+        office="taraz-housing-department",
+    )
