@@ -207,28 +207,28 @@ def receipt():
     """The receipt again, in this URL's language: the receipt page's language switcher sends
     its coupon key here, since the page answered a POST and a link would lose it (and the code
     with it, for an applicant who gets no email)."""
+    complaint, key, access_code = _complaint_of_the_key()
+    return render_receipt(complaint, access_code, key, first_time=True)
+
+
+def _complaint_of_the_key() -> tuple[Complaint, str, str]:
+    """The complaint a receipt's form names by its submission key, the key, and the code it
+    derives; 400 for a form we did not hand out, 404 for a key no complaint has."""
     form = CouponForm()
     if not form.validate_on_submit() or not _COUPON_KEY.fullmatch(form.key.data or ""):
         abort(400)
     complaint = services.find_by_submission_key(db.session, form.key.data, secret())
     if complaint is None:
         abort(404)
-    access_code = derive_access_code(form.key.data, secret())
-    return render_receipt(complaint, access_code, form.key.data, first_time=True)
+    return complaint, form.key.data, derive_access_code(form.key.data, secret())
 
 
 @blueprint.post("/coupon/")
 @limiter.limit(RECEIPT_LIMIT)
 def coupon():
     """The receipt as a PDF; the form carries the submission key the code derives from."""
-    form = CouponForm()
-    if not form.validate_on_submit() or not _COUPON_KEY.fullmatch(form.key.data or ""):
-        abort(400)
-    complaint = services.find_by_submission_key(db.session, form.key.data, secret())
-    if complaint is None:
-        abort(404)
+    complaint, _key, access_code = _complaint_of_the_key()
     lang = current_language()
-    access_code = derive_access_code(form.key.data, secret())
     akimat = directory.akimat(complaint.akimat_id, lang)
     rows = [
         (_("Registration number"), complaint.registration_number),
