@@ -36,8 +36,9 @@ log = logging.getLogger(__name__)
 _delivery_lock = threading.Lock()
 
 
-# Emails that name the akimat, its phones and the deadline's legal basis, as the web receipt.
-ADDRESSED_KINDS = frozenset({"receipt"})
+# Emails that name the akimat and its phones (the receipt also the service, the office and the
+# deadline's legal basis), as the web receipt does: where an applicant looks for whom to call.
+ADDRESSED_KINDS = frozenset({"receipt", "answer", "extension", "left_without_review"})
 
 
 class TemplateMessages:

@@ -243,6 +243,7 @@ def coupon():
         (_("Answer due by"), long_date(complaint.due_on)),
         (_("Legal basis of the deadline"), legal_basis(complaint.deadline_rule, lang)),
         (_("Akimat"), akimat.name if akimat else complaint.akimat_id),
+        (_("Akimat's phone"), ", ".join(akimat_phone(complaint.akimat_id)) or "—"),
         (
             _("Accepted by"),
             _("Qyzmet online service")

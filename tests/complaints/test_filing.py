@@ -104,6 +104,8 @@ def test_the_coupon_downloads_as_a_pdf_named_after_the_number(client):
     assert f'filename="{number}.pdf"' in pdf.headers["Content-Disposition"]
     # Paper has no links: the coupon gives the tracking page's whole address.
     assert "https://qyzmet.example/kk/complaints/track/" in pdf_text(pdf.data)
+    assert "Әкімдіктің телефоны" in pdf_text(pdf.data)
+    assert "8-7262-454814" in pdf_text(pdf.data)
 
 
 def test_the_coupon_needs_the_submission_key(client):

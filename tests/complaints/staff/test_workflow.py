@@ -105,6 +105,7 @@ def test_a_paper_complaint_goes_from_registration_to_the_applicants_answer(app, 
     assert str(make_header(decode_header(message["Subject"]))) == f"{number} шағымыңызға жауап"
     body = normalise(message.get_payload(decode=True).decode())
     assert "Шешім: Ішінара қанағаттандырылды" in body  # the decision in words, not its code
+    assert "Әкімдік: Тараз қаласының әкімияты" in body  # whom to call about it
     assert "Құжаттарыңыз 25 қарашаға дейін қайта қабылданады." in body
 
     # After the answer the applicant may answer the two-question survey, once.
@@ -186,6 +187,7 @@ def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
             db.select(Notification).where(Notification.kind == "extension")
         ).scalar_one()
     assert "Нужен ответ департамента." in mail.body
+    assert "Акимат: Акимат города Тараз" in mail.body
     assert mail.language == "ru"
     # Russian long dates end in "г.": the sentence adds no second full stop.
     assert f"продлён до {normalise(format_date(later, 'long', locale='ru'))}\n" in normalise_lines(
@@ -201,6 +203,7 @@ def test_the_left_without_review_email_says_where_the_decision_is_shown(app, tea
             db.select(Notification).where(Notification.kind == "left_without_review")
         ).scalar_one()
     assert "Себебі: Қайталанған шағым." in mail.body
+    assert "Әкімдік: Тараз қаласының әкімияты" in mail.body
     assert "Шешім мына бетте де көрсетілген:\nhttp" in mail.body
 
 
