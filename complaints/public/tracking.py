@@ -73,6 +73,12 @@ def _granted_complaint(number: str) -> Complaint:
     The status page's address is the one an applicant bookmarks, and the grant ends with the
     hour or the browser: "page not found" there read as if the complaint were gone.
     """
+    try:
+        # As the number is stored and granted: a link typed in lower case, or with another
+        # dash, opens the same page.
+        number = str(parse_registration_number(number))
+    except InvalidRegistrationNumber:
+        abort(_ask_for_the_access_code(number))
     complaint = None
     if session.get("tracked", {}).get(number, 0) >= time.time():
         complaint = db.session.execute(
@@ -91,6 +97,7 @@ def _ask_for_the_access_code(number: str):
     try:
         canonical = str(parse_registration_number(number))
     except InvalidRegistrationNumber:
+        flash(_("Enter the registration number and the access code from your receipt."), "info")
         return redirect(url_for(".track"), 303)
     flash(
         _(

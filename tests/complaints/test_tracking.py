@@ -125,17 +125,21 @@ def test_a_malformed_number_in_a_status_page_link_opens_the_empty_tracking_form(
     response = client.get(f"/kk/complaints/track/{typed}/")
     assert response.status_code == 303
     assert response.headers["Location"] == "/kk/complaints/track/"
-    assert (
-        page(client.get(response.headers["Location"]))
-        .select_one("#registration_number")
-        .get("value", "")
-        == ""
-    )
+    form = client.get(response.headers["Location"])
+    assert page(form).select_one("#registration_number").get("value", "") == ""
+    assert "Қолхаттағы тіркеу нөмірі мен кіру кодын енгізіңіз." in text_of(form)
 
 
 def test_a_lowercase_number_in_a_status_page_link_is_filled_in_as_printed(client):
     response = client.get("/kk/complaints/track/trz-2026-000042/")
     assert response.headers["Location"] == "/kk/complaints/track/?number=TRZ-2026-000042"
+
+
+def test_a_granted_complaints_page_opens_with_its_number_typed_in_lower_case(client):
+    number, location, _ = open_tracked_page(client, "ru")
+    response = client.get(location.replace(number, number.lower()))
+    assert response.status_code == 200
+    assert number in text_of(response)
 
 
 def expire_the_grant(client, number: str) -> None:
