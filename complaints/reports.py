@@ -204,6 +204,9 @@ class Report:
     by_office: list[Count]
     by_channel: list[Count]  # every channel, zeros included
     answered_on_time: Share
+    # Closed without an answer after the due date (forwarded, left without review,
+    # withdrawn): late, and counted in the on-time share's whole, so the page says how many.
+    closed_late: int
     average_working_days_to_answer: float | None
     overdue: OverdueList
     quality: QualityIndicators
@@ -273,6 +276,7 @@ def report(
         by_office=_largest_first(office_counts),
         by_channel=[Count(channel, channel_counts[channel]) for channel in CHANNELS],
         answered_on_time=_answered_on_time(groups),
+        closed_late=sum(group.closed_late for group in groups),
         average_working_days_to_answer=average_working_days_to_answer(
             session, akimat_ids, period, calendar=calendar
         ),

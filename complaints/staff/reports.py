@@ -356,6 +356,7 @@ def csv_bytes(figures: Report, lang: str) -> bytes:
         ]
     )
     write([_("Overdue and still open"), figures.overdue.total])
+    write([_("Closed without an answer after the due date"), figures.closed_late])
     write([_("Justified complaints answered (satisfied or partly satisfied)"), justified.whole])
     write(
         [

@@ -315,8 +315,10 @@ def test_a_complaint_closed_without_an_answer_after_its_due_date_counts_as_late(
         # Closed at 23:30 on its due date: in time, so it counts neither way, as J, K and L.
         add_complaint(TARAZ, april(3), april(10), status, closed_at=utc(april(10), 18, 30))
 
-    # The fixture's 3 of 8, and one more late.
-    assert taraz_april(app).answered_on_time == Share(3, 9)
+    # The fixture's 3 of 8, and one more late, which the report counts on its own too.
+    figures = taraz_april(app)
+    assert figures.answered_on_time == Share(3, 9)
+    assert figures.closed_late == 1
 
 
 def test_forwarding_an_overdue_complaint_or_leaving_it_without_review_does_not_raise_the_share(
@@ -352,6 +354,7 @@ def test_forwarding_an_overdue_complaint_or_leaving_it_without_review_does_not_r
     # Still 3 of 8 (37.5 %): not 3 of 6, as when closing a late complaint took it out.
     assert figures.answered_on_time == Share(3, 8)
     assert str(figures.answered_on_time.percent) == "37.5"
+    assert figures.closed_late == 2  # F and G, which the page and the CSV name as such
 
 
 def test_the_average_counts_working_days_from_registration_to_the_answer(app, april_complaints):
@@ -560,6 +563,7 @@ def test_a_head_reads_the_figures_of_their_akimat(app, april_complaints):
     assert stat(soup, "average") == "5,8"
     # The page counts overdue complaints as of today, long after April 2025: H as well.
     assert stat(soup, "overdue") == "4"
+    assert stat(soup, "closed-late") == "0"  # J, K and L were closed in time
     assert table(soup, "table-status")["Жауап берілді"] == ["5", "41,7%"]
     assert table(soup, "table-outcome")["Қанағаттандырылды"] == ["2", "40%"]
     # Channels in their fixed order: online, on paper, by post, in person.
@@ -748,8 +752,18 @@ def test_the_csv_opens_in_excel_with_headers_in_the_page_language_and_the_same_n
     assert heading[1] == [words["akimat"], words["taraz"]]
     assert [row[1] for row in heading[2:]] == ["01.04.2025", "30.04.2025", _today_dotted()]
     # Registered, answered, on time, % on time, average days, overdue today (F, G, H, I),
-    # justified answered, % 4.2.
-    assert [row[1] for row in summary[2:]] == ["12", "5", "3", "33,3", "5,8", "4", "3", "66,7"]
+    # closed late without an answer, justified answered, % 4.2.
+    assert [row[1] for row in summary[2:]] == [
+        "12",
+        "5",
+        "3",
+        "33,3",
+        "5,8",
+        "4",
+        "0",
+        "3",
+        "66,7",
+    ]
     assert status[1][:2] == [words["status"], words["complaints"]]
     assert [words["answered"], "5", "41,7"] in status
     assert [words["satisfied"], "2", "40"] in outcome
@@ -769,7 +783,7 @@ def test_an_empty_csv_says_no_data_rather_than_zero_percent(app):
     _heading, summary, status, *_rest = csv_blocks(head.get(f"/reports.csv?{APRIL_QUERY}"))
 
     assert summary[2][1] == "0"
-    shares = [summary[5][1], summary[6][1], summary[9][1]] + [row[2] for row in status[2:]]
+    shares = [summary[5][1], summary[6][1], summary[10][1]] + [row[2] for row in status[2:]]
     assert "0" not in shares and len(set(shares)) == 1
 
 
