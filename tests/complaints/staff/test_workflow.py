@@ -145,10 +145,7 @@ def test_forwarding_to_another_akimat_gives_a_linked_new_number_and_tells_the_ap
     # The head of the other akimat sees it in their queue; Taraz's head does not.
     assert forwarded.registration_number in text_of(team["outsider"].get("/"))
     assert forwarded.registration_number not in text_of(team["head"].get("/?status=registered"))
-    with app.app_context():
-        mail = db.session.execute(
-            db.select(Notification).where(Notification.kind == "forwarding")
-        ).scalar_one()
+    mail = queued_email(app, "forwarding")
     assert forwarded.registration_number in mail.body
     # Its link opens the tracking form with the new number, which the code now opens.
     assert f"/ru/complaints/track/?number={forwarded.registration_number}\n" in mail.body
@@ -182,10 +179,7 @@ def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
         },
     )
     assert load(app, complaint_id).due_on == later
-    with app.app_context():
-        mail = db.session.execute(
-            db.select(Notification).where(Notification.kind == "extension")
-        ).scalar_one()
+    mail = queued_email(app, "extension")
     assert "Нужен ответ департамента." in mail.body
     assert "Акимат: Акимат города Тараз" in mail.body
     assert mail.language == "ru"
@@ -198,10 +192,7 @@ def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
 def test_the_left_without_review_email_says_where_the_decision_is_shown(app, team):
     complaint_id = new_complaint(app, language="kk")
     team["head"].act(complaint_id, "leave_without_review", reason="Қайталанған шағым.")
-    with app.app_context():
-        mail = db.session.execute(
-            db.select(Notification).where(Notification.kind == "left_without_review")
-        ).scalar_one()
+    mail = queued_email(app, "left_without_review")
     assert "Себебі: Қайталанған шағым." in mail.body
     assert "Әкімдік: Тараз қаласының әкімияты" in mail.body
     assert "Шешім мына бетте де көрсетілген:\nhttp" in mail.body
@@ -246,3 +237,11 @@ def test_a_draft_sent_back_stays_in_the_staff_history_and_never_reaches_the_appl
     tracked = text_of(applicant.client.get(location))
     assert "SECOND DRAFT" in tracked
     assert "FIRST DRAFT" not in tracked
+
+
+def queued_email(app, kind: str) -> Notification:
+    """The one email of this kind the complaint's actions queued."""
+    with app.app_context():
+        return db.session.execute(
+            db.select(Notification).where(Notification.kind == kind)
+        ).scalar_one()
