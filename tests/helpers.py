@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 
 def normalise(text: str) -> str:
@@ -16,6 +18,11 @@ def page(response) -> BeautifulSoup:
     """Parse a response after checking it succeeded."""
     assert response.status_code == 200, response.status_code
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text a PDF reader would copy, one line per printed line."""
+    return "\n".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def hidden_fields(html: str) -> dict[str, str]:
