@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from guide.loader import LanguageContent
-from guide.schema import Body
+from guide.schema import Body, Service
 from guide.views import get_content
 
 
@@ -112,6 +112,12 @@ def service_title(service_id: str | None, lang: str) -> str | None:
         return None
     service = _content(lang).services.get(service_id)
     return service.title if service else service_id
+
+
+def service(service_id: str | None, lang: str) -> Service | None:
+    if not service_id:
+        return None
+    return _content(lang).services.get(service_id)
 
 
 def body_name(body_id: str | None, lang: str) -> str | None:

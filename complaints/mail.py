@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from complaints import directory, services
+from complaints.appeal import GUIDE_COMPLAINT_SECTION, appeal_route
 from complaints.domain.access_code import unseal_access_code
 from complaints.domain.deadlines import deadline_rule
 from complaints.models import Complaint, Notification
@@ -39,6 +40,8 @@ _delivery_lock = threading.Lock()
 # Emails that name the akimat and its phones (the receipt also the service, the office and the
 # deadline's legal basis), as the web receipt does: where an applicant looks for whom to call.
 ADDRESSED_KINDS = frozenset({"receipt", "answer", "extension", "left_without_review"})
+# Emails that carry a decision, and so where to turn if the applicant disagrees with it.
+DECISION_KINDS = frozenset({"answer", "left_without_review"})
 
 
 class TemplateMessages:
@@ -59,6 +62,7 @@ class TemplateMessages:
                 + "?number="
                 + (context.get("new_number") or complaint.registration_number),
                 **(self.addressee(complaint) if kind in ADDRESSED_KINDS else {}),
+                **(self.appeal(complaint) if kind in DECISION_KINDS else {}),
                 **context,
                 **translation_context(),
             }
@@ -86,6 +90,21 @@ class TemplateMessages:
             "office_name": directory.body_name(complaint.office_id, lang),
             "basis": deadline_rule(complaint.deadline_rule).basis.citation(lang),
         }
+
+    def appeal(self, complaint: Complaint) -> dict[str, Any]:
+        """Where to turn after the decision (complaints.appeal), with the full address of the
+        guide's "How to complain" section of the service: an email has no page to be relative to.
+        """
+        route = appeal_route(complaint.service_id, complaint.language)
+        guide_url = None
+        if route.service is not None:
+            guide_url = current_app.config["SITE_URL"] + url_for(
+                "guide.service",
+                lang_code=complaint.language,
+                service_id=route.service.service_id,
+                _anchor=GUIDE_COMPLAINT_SECTION,
+            )
+        return {"appeal": route, "appeal_guide_url": guide_url}
 
 
 def build_message(config: dict[str, Any], notification: Notification) -> MIMEText:

@@ -194,5 +194,5 @@ def build_site(
     # os.walk rather than Path.rglob + is_file: a quarter of the CPU over Pagefind's thousands
     # of files (a frozen site holds no symbolic links, so both count the same files).
     files = sum(len(names) for _, _, names in os.walk(out_dir))
-    problems = check_site(out_dir, scans)
+    problems = check_site(out_dir, scans, app.config.get("SITE_URL"))
     return BuildReport(html_pages, files, time.perf_counter() - started, problems)

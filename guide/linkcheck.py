@@ -96,11 +96,16 @@ def _html_pages(site: str) -> list[str]:
     return sorted(found, key=lambda page: page.split(os.sep))
 
 
-def check_site(site: Path, scanned: dict[str, Scan] | None = None) -> list[LinkProblem]:
+def check_site(
+    site: Path, scanned: dict[str, Scan] | None = None, site_url: str | None = None
+) -> list[LinkProblem]:
     """Every broken internal link and every reference to another host in the site.
 
     `scanned` holds pages already scanned, by path relative to the site; the rest are read here.
+    `site_url` is the site's own public address (SITE_URL): a fully qualified link under it
+    (the hreflang alternates search engines need) is checked as the path it names.
     """
+    own = site_url.rstrip("/") + "/" if site_url else None
     problems: list[LinkProblem] = []
     root = os.path.normpath(site.resolve())
     prefix = len(root) + 1
@@ -116,6 +121,8 @@ def check_site(site: Path, scanned: dict[str, Scan] | None = None) -> list[LinkP
     for page in pages:
         shown = page[prefix:]
         for tag, attribute, value in links[page]:
+            if own and value.startswith(own):
+                value = value[len(own) - 1 :]
             parts = urlsplit(value)
             if parts.scheme in {"mailto", "tel"}:
                 continue

@@ -69,6 +69,38 @@ VALID = {
 }
 
 
+# Where to turn after the answer, as the sources give it (complaints/appeal.py): the act of the
+# service the complaint names, and the Law "On state services", article 25, paragraph 3.
+APPEAL = {
+    "kk": {
+        "heading": "Шешіммен келіспесеңіз",
+        "service": "«Мемлекеттік тұрғын үй қорынан тұрғын үйге мұқтаж азаматтарды есепке алу және "
+        "кезекке қою» мемлекеттік көрсетілетін қызметі бойынша шағымдану тәртібі, оның "
+        "актісінде жазылғандай:",
+        "act": "Шағым берілетін мемлекеттік орган болып осы Стандарттың № 3 қосымшасына сәйкес "
+        "аудандар мен Тараз қаласының әкімияттары табылады.",
+        "repealed": "Бұл актінің күші жойылды.",
+        "quality": "мемлекеттік қызмет көрсету сапасын бағалау және бақылау жөніндегі уәкілетті "
+        "органға да беруге болады. Ол тіркелген күнінен бастап 15 жұмыс күні ішінде қаралады "
+        "(«Мемлекеттік көрсетілетін қызметтер туралы» Қазақстан Республикасының 2013 жылғы 15 "
+        "сәуірдегі Заңының 25-бабының 3-тармағы).",
+    },
+    "ru": {
+        "heading": "Если вы не согласны с решением",
+        "service": "Порядок обжалования по государственной услуге «Учёт и постановка на очередь "
+        "граждан, нуждающихся в жилище из государственного жилищного фонда», как он изложен в "
+        "её акте:",
+        "act": "Государственными органами, в которые подаётся жалоба, являются акиматы районов и "
+        "города Тараз согласно приложению № 3 к настоящему Стандарту.",
+        "repealed": "Этот акт утратил силу.",
+        "quality": "можно подать также в уполномоченный орган по оценке и контролю за качеством "
+        "оказания государственных услуг. Она рассматривается в течение 15 рабочих дней со дня её "
+        "регистрации (пункт 3 статьи 25 Закона Республики Казахстан от 15 апреля 2013 года «О "
+        "государственных услугах»).",
+    },
+}
+
+
 class Applicant:
     """Files and tracks complaints through the test client, reading tokens from the pages."""
 
@@ -178,3 +210,24 @@ class Staff:
         return self.client.post(
             f"/{self.lang}/staff/complaints/{complaint_id}/{action}/", data=data
         )
+
+
+def answer_through_the_back_office(app, number: str, *, outcome: str, answer: str) -> None:
+    """The Taraz city akimat's head and executor take a filed complaint to an approved answer,
+    as the back office does it (staff accounts made here: once per test)."""
+    from complaints.models import Complaint
+    from qyzmet.extensions import db
+
+    with app.app_context():
+        complaint_id = db.session.execute(
+            db.select(Complaint.id).where(Complaint.registration_number == number)
+        ).scalar_one()
+    executor_id = make_staff(app, "executor")
+    make_staff(app, "head")
+    head = Staff(app, "head.taraz-city-akimat@example.kz")
+    executor = Staff(app, "executor.taraz-city-akimat@example.kz")
+    assert head.login().status_code == 302 and executor.login().status_code == 302
+    head.act(complaint_id, "assign", executor_id=str(executor_id))
+    executor.act(complaint_id, "start_review")
+    executor.act(complaint_id, "draft_answer", outcome=outcome, answer=answer)
+    assert head.act(complaint_id, "approve_answer").status_code in (302, 303)

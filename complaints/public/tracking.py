@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from complaints import directory, services
+from complaints.appeal import GUIDE_COMPLAINT_SECTION, appeal_route
 from complaints.domain.numbering import InvalidRegistrationNumber, parse_registration_number
 from complaints.domain.workflow import Action, Role, State, TransitionNotAllowed, allowed_actions
 from complaints.mail import schedule_delivery
@@ -170,6 +171,11 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
         service_title=directory.service_title(complaint.service_id, lang),
         entries=timeline(complaint, lang, public_only=True),
         forwarded_to=forwarded_to,
+        # A decision the applicant may disagree with: where to turn next.
+        appeal=appeal_route(complaint.service_id, lang)
+        if state in (State.ANSWERED, State.LEFT_WITHOUT_REVIEW)
+        else None,
+        guide_complaint_section=GUIDE_COMPLAINT_SECTION,
         withdraw_form=(withdraw_form or WithdrawForm(version=complaint.version))
         if can_withdraw
         else None,

@@ -586,6 +586,17 @@ def test_the_receipt_in_another_language_needs_the_key_the_page_holds(client):
     assert forged.status_code == 400
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_complaint_form_names_its_language_twins_with_full_addresses(client, lang):
+    form = page(client.get(f"/{lang}/complaints/new/"))
+    alternates = {tag["hreflang"]: tag["href"] for tag in form.select("link[rel=alternate]")}
+    # The base the sitemap's addresses have (SITE_URL), for a page the sitemap leaves out.
+    assert alternates == {
+        "kk": "https://qyzmet.example/kk/complaints/new/",
+        "ru": "https://qyzmet.example/ru/complaints/new/",
+    }
+
+
 def test_the_language_switcher_keeps_what_the_form_was_opened_with(client):
     query = "service=almaty-city-housing-privatisation-2018&akimat=almaty-city-akimat"
     form = page(client.get(f"/kk/complaints/new/?{query}&lang_code=kk"))

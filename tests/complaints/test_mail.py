@@ -8,7 +8,7 @@ from email.header import decode_header, make_header
 
 import pytest
 from aiosmtpd.controller import Controller
-from helpers import Applicant
+from helpers import APPEAL, Applicant, answer_through_the_back_office, normalise
 
 from complaints import mail, services
 from complaints.mail import Postbox, ascii_address, build_message, deliver_pending
@@ -133,6 +133,42 @@ def test_the_receipt_email_leaves_out_the_service_when_none_was_chosen(smtp_app,
     assert "Акимат: Акимат города Тараз" in body
     assert "Услуга:" not in body
     assert "\n\n\n" not in body
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_answer_email_says_where_to_turn_with_the_services_own_complaint_procedure(
+    smtp_app, smtp_server, lang
+):
+    _, inbox = smtp_server
+    number, _, _ = Applicant(smtp_app.test_client(), lang).file_ok()
+    answer_through_the_back_office(smtp_app, number, outcome="rejected", answer="Бас тартылды.")
+    message = inbox.messages[-1]  # after the receipt
+    assert number in subject_of(message)
+    body = normalise(message.get_payload(decode=True).decode())
+    expected = APPEAL[lang]
+    for part in ("heading", "service", "act", "repealed", "quality"):
+        assert expected[part] in body, part
+    # The guide's "How to complain" section of the service, at the site's full address.
+    assert (
+        f"https://qyzmet.example/{lang}/services/zhambyl-housing-registration-2008/#complain"
+        in body
+    )
+    # Nothing the sources do not give: no court, no deadline but the law's.
+    assert ("сот" if lang == "kk" else "суд") not in body.lower().split()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_answer_email_without_a_service_gives_only_the_laws_route(smtp_app, smtp_server, lang):
+    _, inbox = smtp_server
+    number, _, _ = Applicant(smtp_app.test_client(), lang).file_ok(service="")
+    answer_through_the_back_office(smtp_app, number, outcome="satisfied", answer="Иә.")
+    message = inbox.messages[-1]  # after the receipt
+    assert number in subject_of(message)
+    body = normalise(message.get_payload(decode=True).decode())
+    expected = APPEAL[lang]
+    assert expected["heading"] in body and expected["quality"] in body
+    assert expected["service"].rsplit("»", 1)[1] not in body  # no service, no act of its own
+    assert "/services/" not in body
 
 
 def test_no_email_is_sent_when_the_applicant_wants_the_answer_by_post(smtp_app, smtp_server):

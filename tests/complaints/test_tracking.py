@@ -3,7 +3,14 @@
 import time
 
 import pytest
-from helpers import Applicant, hidden_fields, page, text_of
+from helpers import (
+    APPEAL,
+    Applicant,
+    answer_through_the_back_office,
+    hidden_fields,
+    page,
+    text_of,
+)
 
 from complaints.models import Complaint
 from qyzmet.extensions import db
@@ -288,3 +295,33 @@ def test_a_forms_address_reopened_later_opens_the_status_page_or_asks_for_the_co
     expire_the_grant(client, number)
     response = client.get(f"/kk/complaints/track/{number}/{form}/")
     assert response.headers["Location"] == f"/kk/complaints/track/?number={number}"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_answered_complaints_page_says_where_to_turn_with_the_services_procedure(app, lang):
+    applicant = Applicant(app.test_client(), lang)
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    assert APPEAL[lang]["heading"] not in text_of(applicant.client.get(location))  # no decision yet
+
+    answer_through_the_back_office(app, number, outcome="partly_satisfied", answer="Жауап.")
+    response = applicant.client.get(location)
+    text = text_of(response)
+    for part in ("heading", "service", "act", "repealed", "quality"):
+        assert APPEAL[lang][part] in text, part
+    section = page(response).select_one("section[aria-labelledby=appeal-heading]")
+    link = section.select_one("a[href*='/services/']")
+    assert link["href"] == f"/{lang}/services/zhambyl-housing-registration-2008/#complain"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_answered_complaints_page_without_a_service_gives_only_the_laws_route(app, lang):
+    applicant = Applicant(app.test_client(), lang)
+    number, code, _ = applicant.file_ok(service="")
+    answer_through_the_back_office(app, number, outcome="explained", answer="Жауап.")
+    response = applicant.client.get(applicant.track(number, code).headers["Location"])
+    text = text_of(response)
+    assert APPEAL[lang]["heading"] in text and APPEAL[lang]["quality"] in text
+    assert APPEAL[lang]["service"].rsplit("»", 1)[1] not in text
+    section = page(response).select_one("section[aria-labelledby=appeal-heading]")
+    assert section.select("a") == []

@@ -82,9 +82,27 @@ def test_the_sitemap_lists_every_page_with_its_alternates(site, real_content):
     assert xml.count("<xhtml:link") == 2 * len(locations)
 
 
+def test_a_frozen_page_names_its_language_twins_as_the_sitemap_does(site):
+    out, _ = site
+    xml = (out / "sitemap.xml").read_text(encoding="utf-8")
+    for lang in ("kk", "ru"):
+        html = out / lang / "services" / "zhambyl-housing-registration-2008" / "index.html"
+        alternates = re.findall(
+            r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)">',
+            html.read_text(encoding="utf-8"),
+        )
+        assert alternates == [
+            (other, f"https://qyzmet.example/{other}/services/zhambyl-housing-registration-2008/")
+            for other in ("kk", "ru")
+        ]
+        for other, href in alternates:
+            assert f'<xhtml:link rel="alternate" hreflang="{other}" href="{href}"/>' in xml
+
+
 def test_no_frozen_file_refers_to_another_host(site):
     out, _ = site
-    assert [p for p in check_site(out) if p.message == "refers to another host"] == []
+    problems = check_site(out, site_url="https://qyzmet.example")
+    assert [p for p in problems if p.message == "refers to another host"] == []
     for css in out.rglob("*.css"):
         urls = re.findall(r"url\(([^)]*)\)", css.read_text(encoding="utf-8"))
         assert not [u for u in urls if "//" in u and not u.strip("'\"").startswith("data:")], css
@@ -129,14 +147,20 @@ def test_the_link_checker_finds_a_broken_link_and_an_external_reference(tmp_path
     (tmp_path / "a" / "index.html").write_text(
         '<a href="/missing/">x</a><img src="https://cdn.example/x.png">'
         '<a href="#nowhere">y</a><a href="/kk/complaints/new/">ok</a>'
-        '<a href="tel:+77001234567">t</a>',
+        '<a href="tel:+77001234567">t</a>'
+        '<link rel="alternate" hreflang="kk" href="https://qyzmet.example/a/">'
+        '<link rel="alternate" hreflang="ru" href="https://qyzmet.example/b/">',
         encoding="utf-8",
     )
-    problems = {(p.target, p.message) for p in check_site(tmp_path)}
+    problems = {
+        (p.target, p.message) for p in check_site(tmp_path, site_url="https://qyzmet.example")
+    }
     assert problems == {
         ("/missing/", "no such file in the site"),
         ("https://cdn.example/x.png", "refers to another host"),
         ("#nowhere", "no element has this id"),
+        # The site's own full address is checked as the page it names.
+        ("/b/", "no such file in the site"),
     }
 
 

@@ -1,6 +1,7 @@
 """Guide pages through the test client, on the fixture content whose values the tests know."""
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers import normalise, page
 
 SERVICE_URL = "/{lang}/services/test-housing-registration-2008/"
@@ -43,7 +44,10 @@ def test_every_guide_page_renders_in_its_language_with_switcher_and_skip_link(cl
     current = switcher.select_one("[aria-current]")
     assert current["lang"] == lang
     alternates = {tag["hreflang"]: tag["href"] for tag in soup.select("link[rel=alternate]")}
-    assert alternates == {"kk": path.format(lang="kk"), "ru": path.format(lang="ru")}
+    assert alternates == {
+        "kk": "https://qyzmet.example" + path.format(lang="kk"),
+        "ru": "https://qyzmet.example" + path.format(lang="ru"),
+    }
 
 
 def test_the_header_carries_our_brand_and_no_crown(client):
@@ -263,6 +267,27 @@ def test_the_sitemap_lists_each_page_with_both_language_alternates(client):
         'href="https://qyzmet.example/ru/services/test-housing-registration-2008/"/>'
     ) in xml
     assert xml.count("<url>") == 2 * xml.count('hreflang="kk"') // 2
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_guide_page_names_its_language_twins_with_the_sitemaps_full_addresses(client, lang):
+    soup = page(client.get(SERVICE_URL.format(lang=lang)))
+    alternates = {tag["hreflang"]: tag["href"] for tag in soup.select("link[rel=alternate]")}
+    sitemap = BeautifulSoup(client.get("/sitemap.xml").get_data(as_text=True), "html.parser")
+    entry = next(
+        url
+        for url in sitemap.find_all("url")
+        if url.loc.text == f"https://qyzmet.example{SERVICE_URL.format(lang=lang)}"
+    )
+    listed = {link["hreflang"]: link["href"] for link in entry.find_all("xhtml:link")}
+    assert alternates == listed
+    assert all(href.startswith("https://qyzmet.example/") for href in alternates.values())
+
+
+def test_the_language_chooser_names_both_home_pages_with_full_addresses(client):
+    soup = page(client.get("/"))
+    alternates = {tag["hreflang"]: tag["href"] for tag in soup.select("link[rel=alternate]")}
+    assert alternates == {"kk": "https://qyzmet.example/kk/", "ru": "https://qyzmet.example/ru/"}
 
 
 def test_robots_points_at_the_sitemap_and_keeps_crawlers_off_complaints(client):

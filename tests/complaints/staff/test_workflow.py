@@ -7,7 +7,7 @@ from email.header import decode_header, make_header
 
 from babel.dates import format_date
 from backoffice import BAIZAK, load, new_complaint, working_day_from
-from helpers import Applicant, hidden_fields, normalise, page, text_of
+from helpers import APPEAL, Applicant, hidden_fields, normalise, page, text_of
 
 from complaints.models import Complaint, Notification
 from complaints.web import today_in_almaty
@@ -196,6 +196,9 @@ def test_the_left_without_review_email_says_where_the_decision_is_shown(app, tea
     assert "Себебі: Қайталанған шағым." in mail.body
     assert "Әкімдік: Тараз қаласының әкімияты" in mail.body
     assert "Шешім мына бетте де көрсетілген:\nhttp" in mail.body
+    # A decision like an answer: the same route onwards, as the sources make no difference.
+    assert APPEAL["kk"]["heading"] in mail.body
+    assert APPEAL["kk"]["quality"] in normalise(mail.body)
 
 
 def normalise_lines(text: str) -> str:
