@@ -288,3 +288,21 @@ def test_a_forms_address_reopened_later_opens_the_status_page_or_asks_for_the_co
     expire_the_grant(client, number)
     response = client.get(f"/kk/complaints/track/{number}/{form}/")
     assert response.headers["Location"] == f"/kk/complaints/track/?number={number}"
+
+
+def test_a_russian_answer_read_on_the_kazakh_status_page_is_marked_russian(app, client):
+    """WCAG 3.1.2: the answer is written in the applicant's language; read on the other
+    language's page, it says so, and a screen reader changes voice."""
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok(subject="Не выдали справку")
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        complaint.status, complaint.outcome = "answered", "satisfied"
+        complaint.answer = "Справка будет выдана в течение двух рабочих дней."
+        db.session.commit()
+    soup = page(client.get(applicant.track(number, code, lang="kk").headers["Location"]))
+    assert soup.html["lang"] == "kk"
+    answer = soup.find("p", string="Справка будет выдана в течение двух рабочих дней.")
+    subject = soup.find("dd", string="Не выдали справку")
+    for tag in (answer, subject):
+        assert next(node["lang"] for node in [tag, *tag.parents] if node.get("lang")) == "ru"
