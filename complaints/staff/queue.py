@@ -41,6 +41,8 @@ ROW_COLUMNS = (
     Complaint.akimat_id,
     Complaint.applicant_name,
     Complaint.subject,
+    # The subject is marked with the applicant's language (WCAG 3.1.2).
+    Complaint.language,
     Complaint.channel,
     Complaint.status,
     Complaint.due_on,

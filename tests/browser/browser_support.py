@@ -231,9 +231,20 @@ def assert_targets_are_at_least_24_px(page: Page) -> None:
 
 
 def assert_focus_is_visible_and_unobscured(page: Page, *, limit: int = 150) -> int:
-    """WCAG 2.4.7 and 2.4.11: Tab through the page; every stop shows an outline or a box
-    shadow and is, at least in part, on screen and not covered. Returns the number of stops."""
-    page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    """WCAG 2.4.7 and 2.4.11: Tab through the page from its top; the first stop is the skip
+    link, and every stop shows an outline or a box shadow and is, at least in part, on screen
+    and not covered. Returns the number of stops."""
+    # Tab goes on from the focused or last clicked element, which blur() leaves in place: on
+    # a page that focused its error summary the walk would start there and skip the header.
+    # Focusing the body for a moment starts it from the top.
+    page.evaluate(
+        """() => {
+            document.body.tabIndex = -1;
+            document.body.focus();
+            document.body.removeAttribute('tabindex');
+            window.scrollTo(0, 0);
+        }"""
+    )
     for stops in range(limit):
         page.keyboard.press("Tab")
         stop = page.evaluate(
@@ -253,6 +264,7 @@ def assert_focus_is_visible_and_unobscured(page: Page, *, limit: int = 150) -> i
                 }}).filter(hit => hit !== null);
                 return {{
                     element: ({_DESCRIBE_JS})(e),
+                    skipLink: e.matches('a.govuk-skip-link[href="#main-content"]'),
                     indicator: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
                         || style.boxShadow !== 'none',
                     onScreen: hits.length > 0,
@@ -263,6 +275,8 @@ def assert_focus_is_visible_and_unobscured(page: Page, *, limit: int = 150) -> i
         )
         if stop is None:
             return stops
+        if stops == 0:  # WCAG 2.4.1: the first Tab reaches the skip link
+            assert stop["skipLink"], f"the first Tab stop is {stop['element']} at {page.url}"
         assert stop["indicator"], f"no visible focus on {stop['element']} at {page.url}"
         assert stop["onScreen"], f"{stop['element']} takes focus off screen at {page.url}"
         assert not stop["covered"], f"{stop['element']} is under {stop['covered']} at {page.url}"

@@ -325,3 +325,21 @@ def test_the_answered_complaints_page_without_a_service_gives_only_the_laws_rout
     assert APPEAL[lang]["service"].rsplit("»", 1)[1] not in text
     section = page(response).select_one("section[aria-labelledby=appeal-heading]")
     assert section.select("a") == []
+
+
+def test_a_russian_answer_read_on_the_kazakh_status_page_is_marked_russian(app, client):
+    """WCAG 3.1.2: the answer is written in the applicant's language; read on the other
+    language's page, it says so, and a screen reader changes voice."""
+    applicant = Applicant(client, "ru")
+    number, code, _ = applicant.file_ok(subject="Не выдали справку")
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        complaint.status, complaint.outcome = "answered", "satisfied"
+        complaint.answer = "Справка будет выдана в течение двух рабочих дней."
+        db.session.commit()
+    soup = page(client.get(applicant.track(number, code, lang="kk").headers["Location"]))
+    assert soup.html["lang"] == "kk"
+    answer = soup.find("p", string="Справка будет выдана в течение двух рабочих дней.")
+    subject = soup.find("dd", string="Не выдали справку")
+    for tag in (answer, subject):
+        assert next(node["lang"] for node in [tag, *tag.parents] if node.get("lang")) == "ru"

@@ -1,5 +1,7 @@
 """Signing in, throttling, passwords and the admin's staff page."""
 
+import re
+
 import pytest
 from argon2 import PasswordHasher
 from helpers import Staff, hidden_fields, make_staff, page, text_of
@@ -405,3 +407,24 @@ def test_staff_demo_prints_the_accounts_it_created(app):
     assert {line[0] for line in lines} == {"registrar", "head", "executor", "admin", "supervisor"}
     _role, email, password = lines[0]
     assert Staff(app, email, password=password).login().status_code == 302
+
+
+def _autocomplete_of(response, field_id: str) -> list[str]:
+    """Every autocomplete attribute the field's tag carries, read from the raw HTML: a parser
+    keeps one of two duplicates, while a browser uses the first."""
+    tag = re.search(rf'<input [^>]*\bid="{field_id}"[^>]*>', response.get_data(as_text=True))
+    assert tag, f"no #{field_id} on the page"
+    return re.findall(r'\bautocomplete="([^"]*)"', tag.group(0))
+
+
+def test_password_fields_tell_a_password_manager_which_password_they_want(app, team):
+    """WCAG 1.3.5 and 3.3.8: a password manager fills the current password and offers to make
+    a new one, so nobody has to remember or retype either."""
+    signed_out = Staff(app, "nobody@example.kz")
+    login = signed_out.client.get("/kk/staff/login/")
+    assert _autocomplete_of(login, "password") == ["current-password"]
+    change = team["head"].get("/password/")
+    assert _autocomplete_of(change, "current_password") == ["current-password"]
+    assert _autocomplete_of(change, "new_password") == ["new-password"]
+    new_account = team["admin"].get("/admin/staff/")
+    assert _autocomplete_of(new_account, "password") == ["new-password"]
