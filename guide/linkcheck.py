@@ -96,11 +96,16 @@ def _html_pages(site: str) -> list[str]:
     return sorted(found, key=lambda page: page.split(os.sep))
 
 
-def check_site(site: Path, scanned: dict[str, Scan] | None = None) -> list[LinkProblem]:
+def check_site(
+    site: Path, scanned: dict[str, Scan] | None = None, app_url: str | None = None
+) -> list[LinkProblem]:
     """Every broken internal link and every reference to another host in the site.
 
     `scanned` holds pages already scanned, by path relative to the site; the rest are read here.
+    The application's pages at `app_url` (the complaint form, tracking) are the one host a
+    frozen page may link to.
     """
+    app_links = tuple(app_url + prefix for prefix in APP_PREFIXES) if app_url else ()
     problems: list[LinkProblem] = []
     root = os.path.normpath(site.resolve())
     prefix = len(root) + 1
@@ -117,7 +122,7 @@ def check_site(site: Path, scanned: dict[str, Scan] | None = None) -> list[LinkP
         shown = page[prefix:]
         for tag, attribute, value in links[page]:
             parts = urlsplit(value)
-            if parts.scheme in {"mailto", "tel"}:
+            if parts.scheme in {"mailto", "tel"} or (app_links and value.startswith(app_links)):
                 continue
             if parts.scheme or parts.netloc:
                 problems.append(LinkProblem(shown, value, "refers to another host"))

@@ -85,7 +85,8 @@ def test_language_switcher_lands_on_the_same_page_in_the_other_language(
 
     switcher.get_by_role("link", name=LANGUAGE_NAMES[other]).click()
 
-    expect(page).to_have_url(f"{static_server}/{other}/{path}")
+    # The frozen site links to files (…/index.html), so that it opens from disk too.
+    expect(page).to_have_url(f"{static_server}/{other}/{path}index.html")
     expect(page.locator("html")).to_have_attribute("lang", other)
     expect(switcher.locator("[aria-current=true]")).to_have_text(LANGUAGE_NAMES[other])
     if (heading := heading_of(other, path)) is not None:
@@ -100,3 +101,52 @@ def test_an_unknown_path_gets_the_bilingual_404_page(page: Page, static_server, 
     expect(page.locator('[lang="ru"] h2')).to_have_text("Страница не найдена")
     page.locator('[lang="ru"] a[hreflang="ru"]').click()
     expect(page).to_have_url(f"{static_server}/ru/")
+
+
+def test_the_frozen_site_opened_from_disk_has_its_styles_links_and_a_word_on_search(
+    browser, frozen_site
+):
+    # Saved to a phone or a memory stick and opened as files: no server at all. Its own
+    # context: browsers refuse the module scripts of file: pages, which logs console errors.
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        service = CONTENT["kk"].services["zhambyl-housing-registration-2008"]
+        page.goto((frozen_site / "index.html").as_uri())
+        page.get_by_role("link", name=LANGUAGE_NAMES["kk"]).click()
+        expect(page).to_have_url((frozen_site / "kk" / "index.html").as_uri())
+        expect(page.locator(".qz-brand")).to_have_css("background-color", "rgb(0, 95, 127)")
+
+        page.locator(f"main a[href$='services/{service.id}/index.html']").first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(service.title)
+        page.locator("nav.qz-language-switcher").get_by_role(
+            "link", name=LANGUAGE_NAMES["ru"]
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            CONTENT["ru"].services[service.id].title
+        )
+
+        page.goto((frozen_site / "ru" / "search" / "index.html").as_uri())
+        page.locator("#search-query").fill("Тараз")
+        page.locator("#search-query").press("Enter")
+        expect(page.locator("#search-status")).to_have_text(
+            "В этой копии сайта поиск недоступен. Посмотрите услуги по темам."
+        )
+    finally:
+        context.close()
+
+
+def test_search_works_when_the_frozen_site_is_served_under_a_path(
+    page: Page, static_server_under_a_path
+):
+    # A copy on any static host, in a folder of its own: results link inside that folder.
+    base = static_server_under_a_path
+    service_id = "almaty-city-housing-privatisation-2018"
+    page.goto(f"{base}/kk/search/index.html")
+    page.locator("#search-query").fill("жекешелендіру")
+    page.locator("#search-query").press("Enter")
+    page.locator(f"#search-results a[href$='/kk/services/{service_id}/']").click()
+    expect(page).to_have_url(f"{base}/kk/services/{service_id}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        CONTENT["kk"].services[service_id].title
+    )

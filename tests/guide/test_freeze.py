@@ -65,8 +65,42 @@ def test_each_frozen_page_declares_its_language(site):
 def test_the_root_is_a_language_chooser_and_404_is_a_real_page(site):
     out, _ = site
     root = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="/kk/"' in root and 'href="/ru/"' in root
+    assert 'href="kk/index.html"' in root and 'href="ru/index.html"' in root
     assert "Бет табылмады" in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_frozen_pages_link_relative_to_themselves_so_the_site_opens_from_disk(site):
+    out, _ = site
+    page = (out / "kk" / "services" / "zhambyl-housing-registration-2008" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'href="../../../static/css/qyzmet.css"' in page
+    assert 'href="../../../ru/services/zhambyl-housing-registration-2008/index.html"' in page
+    assert 'href="../../bodies/taraz-housing-department/index.html"' in page
+    assert 'href="../../topics/housing-queue/index.html"' in page
+    for html in out.rglob("*.html"):
+        if html.name != "404.html" and "pagefind" not in html.parts:
+            found = re.findall(r'\s(?:href|src|action)="(/[^"]*)"', html.read_text("utf-8"))
+            assert found == [], html
+
+
+def test_complaint_links_of_the_frozen_site_go_to_the_application_at_its_address(site):
+    out, _ = site
+    page = (out / "ru" / "services" / "zhambyl-housing-registration-2008" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        'href="https://qyzmet.example/ru/complaints/new/'
+        '?service=zhambyl-housing-registration-2008&amp;akimat=taraz-city-akimat"'
+    ) in page
+    assert 'href="https://qyzmet.example/ru/complaints/track/"' in page
+
+
+def test_the_404_page_links_from_the_root_as_it_answers_for_any_path(site):
+    out, _ = site
+    page = (out / "404.html").read_text(encoding="utf-8")
+    assert 'href="/static/css/qyzmet.css"' in page
+    assert 'href="/kk/"' in page and 'href="/ru/"' in page
 
 
 def test_the_sitemap_lists_every_page_with_its_alternates(site, real_content):
@@ -82,9 +116,10 @@ def test_the_sitemap_lists_every_page_with_its_alternates(site, real_content):
     assert xml.count("<xhtml:link") == 2 * len(locations)
 
 
-def test_no_frozen_file_refers_to_another_host(site):
+def test_no_frozen_file_refers_to_another_host_than_the_applications(site):
     out, _ = site
-    assert [p for p in check_site(out) if p.message == "refers to another host"] == []
+    problems = check_site(out, app_url="https://qyzmet.example")
+    assert [p for p in problems if p.message == "refers to another host"] == []
     for css in out.rglob("*.css"):
         urls = re.findall(r"url\(([^)]*)\)", css.read_text(encoding="utf-8"))
         assert not [u for u in urls if "//" in u and not u.strip("'\"").startswith("data:")], css
@@ -129,14 +164,19 @@ def test_the_link_checker_finds_a_broken_link_and_an_external_reference(tmp_path
     (tmp_path / "a" / "index.html").write_text(
         '<a href="/missing/">x</a><img src="https://cdn.example/x.png">'
         '<a href="#nowhere">y</a><a href="/kk/complaints/new/">ok</a>'
-        '<a href="tel:+77001234567">t</a>',
+        '<a href="tel:+77001234567">t</a>'
+        '<a href="https://qyzmet.example/kk/complaints/new/">app</a>'
+        '<a href="https://qyzmet.example/kk/">not the app</a>',
         encoding="utf-8",
     )
-    problems = {(p.target, p.message) for p in check_site(tmp_path)}
+    problems = {
+        (p.target, p.message) for p in check_site(tmp_path, app_url="https://qyzmet.example")
+    }
     assert problems == {
         ("/missing/", "no such file in the site"),
         ("https://cdn.example/x.png", "refers to another host"),
         ("#nowhere", "no element has this id"),
+        ("https://qyzmet.example/kk/", "refers to another host"),
     }
 
 
