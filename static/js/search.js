@@ -48,7 +48,8 @@ if (form) {
   const run = async (query) => {
     results.replaceChildren();
     if (!query.trim()) {
-      status.textContent = "";
+      // The button pressed with nothing typed: say what to type rather than nothing at all.
+      status.textContent = form.dataset.textEmpty;
       return;
     }
     const pagefind = await pagefindReady;

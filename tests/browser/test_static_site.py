@@ -150,3 +150,18 @@ def test_search_works_when_the_frozen_site_is_served_under_a_path(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         CONTENT["kk"].services[service_id].title
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [
+        ("kk", "Іздейтін сөзді жазыңыз: қызметтің, құжаттың немесе елді мекеннің атауын."),
+        ("ru", "Введите слово для поиска: название услуги, документа или населённого пункта."),
+    ],
+)
+def test_searching_with_nothing_typed_says_what_to_type(page: Page, static_server, lang, hint):
+    page.goto(f"{static_server}/{lang}/search/")
+    page.locator("#search-query").fill("   ")
+    page.get_by_role("button", name={"kk": "Іздеу", "ru": "Поиск"}[lang]).click()
+    expect(page.locator("#search-status")).to_have_text(hint)
+    expect(page.locator("#search-results li")).to_have_count(0)
