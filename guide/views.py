@@ -165,6 +165,26 @@ def home():
     )
 
 
+def office_complaint_akimats(content: LanguageContent, service: Service) -> dict[str, str]:
+    """For each office of the service, the akimat a complaint about it goes to: the akimat the
+    office is part of, or else the service's own destination when it has only one. The form
+    takes an office only in its akimat's oblast or city, so no other pair is offered."""
+    only = service.complaints.akimats[0] if len(service.complaints.akimats) == 1 else None
+    found = {}
+    for channel in service.channels:
+        for office_id in channel.bodies:
+            over = content.akimat_over(office_id)
+            akimat_id = over.id if over is not None else only
+            if (
+                akimat_id is not None
+                and content.bodies[office_id].kind != "akimat"
+                and content.top_region(content.body_regions[office_id])
+                == content.top_region(content.body_regions[akimat_id])
+            ):
+                found[office_id] = akimat_id
+    return found
+
+
 @blueprint.get("/<lang:lang_code>/services/<service_id>/")
 def service(service_id: str):
     content = lang_content()
@@ -178,6 +198,7 @@ def service(service_id: str):
         channel_names={channel.id: channel.name for channel in found.channels},
         actor_names={a.id: a.name for a in (found.process.actors if found.process else [])},
         region_names=[content.regions[r].name for r in region_lineage(content, found.region)],
+        office_akimats=office_complaint_akimats(content, found),
     )
 
 
