@@ -20,7 +20,7 @@ from flask import (
 )
 
 from guide.loader import Content, LanguageContent, load_content
-from guide.schema import LANGUAGES, Body, Service
+from guide.schema import LANGUAGES, Body, Region, Service
 from qyzmet.i18n import current_language
 from qyzmet.urls import cached_url_for
 
@@ -93,6 +93,11 @@ def region_lineage(content: LanguageContent, region_id: str) -> list[str]:
 def regions_with_content(content: LanguageContent) -> list[str]:
     """Regions that have a page: those with services or bodies, and their ancestors."""
     return list(content.regions_with_content)
+
+
+def regions_above(content: LanguageContent, region_id: str) -> list[Region]:
+    """The regions a region is part of, the largest first: the breadcrumbs' way up."""
+    return [content.regions[r] for r in reversed(region_lineage(content, region_id)[1:])]
 
 
 def services_in_region(content: LanguageContent, region_id: str) -> list[Service]:
@@ -237,6 +242,7 @@ def region(region_id: str):
         services=services_in_region(content, region_id),
         body_groups=group_bodies(bodies_in_region(content, region_id)),
         children=[r.id for r in content.catalogue.regions if r.parent == region_id],
+        above=regions_above(content, region_id),
     )
 
 
@@ -252,6 +258,7 @@ def body(body_id: str):
         content=content,
         body=found,
         region=content.regions[content.body_regions[body_id]],
+        above=regions_above(content, content.body_regions[body_id]),
         parent=content.bodies.get(found.parent) if found.parent else None,
         children=[b for b in content.bodies.values() if b.parent == body_id],
         services=serving,

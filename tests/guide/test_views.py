@@ -350,3 +350,31 @@ def test_an_akimat_page_offers_a_complaint_to_it_not_about_it(client):
     assert soup.find("h2", string="Осы мекеменің жұмысына шағым") is None
     link = soup.select_one("main a.govuk-button")
     assert "office=" not in link["href"] and "akimat=test-akimat" in link["href"]
+
+
+def breadcrumbs(soup) -> list[tuple[str, str | None]]:
+    return [
+        (normalise(item.text), link["href"] if (link := item.find("a")) else None)
+        for item in soup.select(".govuk-breadcrumbs li")
+    ]
+
+
+def test_a_districts_breadcrumbs_lead_up_through_its_oblast(client):
+    soup = page(client.get("/kk/regions/test-district/"))
+    assert breadcrumbs(soup) == [
+        ("Қызметтер", "/kk/"),
+        ("Өңірлер бойынша мекемелер", "/kk/regions/"),
+        ("Сынақ облысы", "/kk/regions/test-oblast/"),
+        ("Сынақ ауданы", None),
+    ]
+
+
+def test_an_offices_breadcrumbs_lead_up_through_its_district_and_oblast(client):
+    soup = page(client.get("/ru/bodies/test-department/"))
+    crumbs = breadcrumbs(soup)
+    assert [href for _, href in crumbs[:-1]] == [
+        "/ru/",
+        "/ru/regions/test-oblast/",
+        "/ru/regions/test-district/",
+    ]
+    assert crumbs[-1][1] is None
