@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import posixpath
+import re
 import shutil
 import subprocess  # nosec B404  # runs only Pagefind, with fixed arguments
 import sys
@@ -16,7 +18,7 @@ from pathlib import Path
 from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
-from guide.linkcheck import LinkProblem, Scan, check_site, scan_page
+from guide.linkcheck import APP_PREFIXES, LinkProblem, Scan, check_site, scan_page
 from guide.schema import LANGUAGES
 from guide.views import RECHECK_SECONDS, get_content, guide_pages
 from qyzmet.extensions import limiter
@@ -84,25 +86,64 @@ def _freeze(app: Flask, shard: int, shards: int) -> set[str]:
         limiter.enabled = rate_limits
 
 
+# Pages served at other paths than their own, whose links must work from any of them.
+ROOT_RELATIVE_PAGES = frozenset({"/404.html"})
+
+
 def _page_file(out_dir: Path, url: str) -> Path:
     path = url.split("?", 1)[0].lstrip("/")
     return out_dir / path / "index.html" if url.endswith("/") else out_dir / path
 
 
-def _scan_frozen(out_dir: Path, urls: set[str]) -> dict[str, Scan]:
-    """Scan the pages this process wrote, so the link check's reading is spread over cores."""
+# A root-relative link in an attribute: `href="/kk/"`, `src="/static/…"`, `action="/kk/search/"`.
+_ROOT_LINK = re.compile(r'(\s(?:href|src|action)=")(/(?!/)[^"]*)"')
+
+
+def relative_links(page_url: str, text: str, app_url: str) -> str:
+    """The page with every link to the guide relative to the page, and every link to the
+    application (the complaint form, tracking) absolute at `app_url`.
+
+    So the frozen site works under any static server, at any host and path, and on the
+    production host, where the application is `app_url`. Folders stay folders (`../bodies/x/`,
+    not `../bodies/x/index.html`): the addresses citizens see and share stay the ones the
+    sitemap and the `hreflang` alternates give.
+    """
+    page_dir = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
+
+    def rewrite(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if value.startswith(APP_PREFIXES):
+            return f'{match.group(1)}{app_url}{value}"'
+        cut = min((i for i in (value.find("?"), value.find("#")) if i >= 0), default=len(value))
+        path, rest = value[:cut], value[cut:]
+        relative = posixpath.relpath(path, page_dir)
+        if path.endswith("/"):
+            relative = "./" if relative == "." else relative + "/"
+        return f'{match.group(1)}{relative}{rest}"'
+
+    return _ROOT_LINK.sub(rewrite, text)
+
+
+def _finish_frozen(out_dir: Path, urls: set[str], app_url: str) -> dict[str, Scan]:
+    """Make the links of the pages this process wrote relative, then scan them, so that work
+    and the link check's reading are spread over cores."""
     scans = {}
     for url in urls:
         page = _page_file(out_dir, url)
-        if page.suffix == ".html" and page.is_file():
-            scans[str(page.relative_to(out_dir))] = scan_page(page)
+        if page.suffix != ".html" or not page.is_file():
+            continue
+        # The 404 page answers for any path: only links from the site's root reach its assets.
+        if url not in ROOT_RELATIVE_PAGES:
+            text = page.read_text(encoding="utf-8")
+            page.write_text(relative_links(url, text, app_url), encoding="utf-8")
+        scans[str(page.relative_to(out_dir))] = scan_page(page)
     return scans
 
 
 def _freeze_shard(app: Flask, out_dir: Path, shard: int, shards: int, results: Queue) -> None:
     try:
         urls = _freeze(app, shard, shards)
-        results.put((shard, urls, _scan_frozen(out_dir, urls), None))
+        results.put((shard, urls, _finish_frozen(out_dir, urls, app.config["SITE_URL"]), None))
     except BaseException as error:  # reported by the parent, which fails the build
         results.put((shard, set(), {}, f"{type(error).__name__}: {error}"))
 
@@ -124,7 +165,8 @@ def freeze_pages(app: Flask, out_dir: Path, jobs: int) -> tuple[set[str], dict[s
     """
     app.config["FREEZER_DESTINATION"] = str(out_dir)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return _freeze(app, 0, 1), {}
+        urls = _freeze(app, 0, 1)
+        return urls, _finish_frozen(out_dir, urls, app.config["SITE_URL"])
     shutil.rmtree(out_dir, ignore_errors=True)
     # Each worker writes only its own pages; none may delete the others' files.
     app.config["FREEZER_REMOVE_EXTRA_FILES"] = False

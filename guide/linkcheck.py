@@ -103,7 +103,8 @@ def check_site(
 
     `scanned` holds pages already scanned, by path relative to the site; the rest are read here.
     `site_url` is the site's own public address (SITE_URL): a fully qualified link under it
-    (the hreflang alternates search engines need) is checked as the path it names.
+    (the hreflang alternates search engines need, the application's complaint and tracking
+    pages) is checked as the path it names.
     """
     own = site_url.rstrip("/") + "/" if site_url else None
     problems: list[LinkProblem] = []

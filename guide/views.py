@@ -20,7 +20,7 @@ from flask import (
 )
 
 from guide.loader import Content, LanguageContent, load_content
-from guide.schema import LANGUAGES, Body, Service
+from guide.schema import LANGUAGES, Body, Region, Service
 from qyzmet.i18n import current_language
 from qyzmet.urls import cached_url_for
 
@@ -95,6 +95,11 @@ def regions_with_content(content: LanguageContent) -> list[str]:
     return list(content.regions_with_content)
 
 
+def regions_above(content: LanguageContent, region_id: str) -> list[Region]:
+    """The regions a region is part of, the largest first: the breadcrumbs' way up."""
+    return [content.regions[r] for r in reversed(region_lineage(content, region_id)[1:])]
+
+
 def services_in_region(content: LanguageContent, region_id: str) -> list[Service]:
     return list(content.services_by_region.get(region_id, []))
 
@@ -165,6 +170,26 @@ def home():
     )
 
 
+def office_complaint_akimats(content: LanguageContent, service: Service) -> dict[str, str]:
+    """For each office of the service, the akimat a complaint about it goes to: the akimat the
+    office is part of, or else the service's own destination when it has only one. The form
+    takes an office only in its akimat's oblast or city, so no other pair is offered."""
+    only = service.complaints.akimats[0] if len(service.complaints.akimats) == 1 else None
+    found = {}
+    for channel in service.channels:
+        for office_id in channel.bodies:
+            over = content.akimat_over(office_id)
+            akimat_id = over.id if over is not None else only
+            if (
+                akimat_id is not None
+                and content.bodies[office_id].kind != "akimat"
+                and content.top_region(content.body_regions[office_id])
+                == content.top_region(content.body_regions[akimat_id])
+            ):
+                found[office_id] = akimat_id
+    return found
+
+
 @blueprint.get("/<lang:lang_code>/services/<service_id>/")
 def service(service_id: str):
     content = lang_content()
@@ -178,6 +203,7 @@ def service(service_id: str):
         channel_names={channel.id: channel.name for channel in found.channels},
         actor_names={a.id: a.name for a in (found.process.actors if found.process else [])},
         region_names=[content.regions[r].name for r in region_lineage(content, found.region)],
+        office_akimats=office_complaint_akimats(content, found),
     )
 
 
@@ -216,6 +242,7 @@ def region(region_id: str):
         services=services_in_region(content, region_id),
         body_groups=group_bodies(bodies_in_region(content, region_id)),
         children=[r.id for r in content.catalogue.regions if r.parent == region_id],
+        above=regions_above(content, region_id),
     )
 
 
@@ -231,6 +258,7 @@ def body(body_id: str):
         content=content,
         body=found,
         region=content.regions[content.body_regions[body_id]],
+        above=regions_above(content, content.body_regions[body_id]),
         parent=content.bodies.get(found.parent) if found.parent else None,
         children=[b for b in content.bodies.values() if b.parent == body_id],
         services=serving,

@@ -91,6 +91,22 @@ for (const button of document.querySelectorAll('[data-qz-print]')) {
   })
 }
 
+// --- Folded parts on paper ---------------------------------------------------
+// A printed page holds what the screen folds into <details> (a service's offices, a form's
+// text). The print stylesheet shows it through details::details-content; a browser that
+// does not know that selector gets the folds opened while it prints, and closed again after.
+if (!CSS.supports('selector(details::details-content)')) {
+  let openedForPrint = []
+  window.addEventListener('beforeprint', () => {
+    openedForPrint = [...document.querySelectorAll('details:not([open])')]
+    for (const details of openedForPrint) details.open = true
+  })
+  window.addEventListener('afterprint', () => {
+    for (const details of openedForPrint) details.open = false
+    openedForPrint = []
+  })
+}
+
 // --- Copy buttons -------------------------------------------------------------
 // <button type="button" class="govuk-button govuk-button--secondary"
 //         data-qz-copy="registration-number" data-qz-copied="Көшірілді" hidden>Көшіру</button>

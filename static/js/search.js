@@ -1,6 +1,11 @@
 // Search over the frozen guide with Pagefind's index (built by `flask guide build`).
 // Pagefind keeps one index per <html lang>, so a Kazakh page searches the Kazakh index.
+// A classic script, not a module: a page opened from disk may run it (browsers refuse modules
+// from file: URLs), and it then says that search is not available there.
+(() => {
 const form = document.querySelector("[data-qz-search]");
+// The site's root, found from this file's own address (/static/js/search.js).
+const siteRoot = new URL("../../", document.currentScript.src);
 
 function excerptNodes(html) {
   // The excerpt marks matches with <mark>; keep those and treat everything else as text.
@@ -23,7 +28,10 @@ function excerptNodes(html) {
 
 async function loadPagefind() {
   try {
-    const pagefind = await import("/pagefind/pagefind.js");
+    // Pagefind's file is found from this script's address, and results link from the site's
+    // root: search works wherever the frozen site is served from, at any path.
+    const pagefind = await import("../../pagefind/pagefind.js");
+    await pagefind.options({ baseUrl: siteRoot.pathname });
     await pagefind.init();
     return pagefind;
   } catch (error) {
@@ -40,7 +48,8 @@ if (form) {
   const run = async (query) => {
     results.replaceChildren();
     if (!query.trim()) {
-      status.textContent = "";
+      // The button pressed with nothing typed: say what to type rather than nothing at all.
+      status.textContent = form.dataset.textEmpty;
       return;
     }
     const pagefind = await pagefindReady;
@@ -91,3 +100,4 @@ if (form) {
     run(initial);
   }
 }
+})();

@@ -148,6 +148,15 @@ def static_server(frozen_site) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def static_server_under_a_path(frozen_site) -> Iterator[str]:
+    """The frozen site in a folder of a static server, as a copy on any host may be."""
+    handler = functools.partial(_QuietStaticHandler, directory=str(frozen_site.parent))
+    running = _ServerThread(ThreadingHTTPServer(("127.0.0.1", 0), handler))
+    yield f"{running.url}/{frozen_site.name}"
+    running.stop()
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     if chromium is None:

@@ -11,7 +11,7 @@ import io
 import re
 
 import pytest
-from browser_support import file_a_complaint, small_pdf, words_split_across_lines
+from browser_support import CONTENT, file_a_complaint, small_pdf, words_split_across_lines
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
@@ -112,3 +112,24 @@ def test_table_captions_wrap_within_a_phone_screen_while_the_table_scrolls(page,
         box = caption.bounding_box()
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 360
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_printed_service_page_holds_the_offices_the_screen_folds_away_and_no_navigation(
+    page, live_server, lang
+):
+    service = CONTENT[lang].services[ALTERNATIVE_PATH_SERVICE]
+    psc = next(channel for channel in service.channels if channel.kind == "psc")
+    office = CONTENT[lang].bodies[psc.bodies[-1]]
+    page.goto(f"{live_server.url}/{lang}/services/{service.id}/")
+    assert not page.get_by_text(office.address).first.is_visible()  # folded on screen
+
+    page.emulate_media(media="print")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
+    unbroken = re.sub(r"\s+", "", text)
+
+    assert re.sub(r"\s+", "", office.address) in unbroken
+    assert re.sub(r"\s+", "", service.title) in unbroken
+    for chrome in ("nav.qz-language-switcher", ".govuk-breadcrumbs", ".qz-contents", "footer"):
+        shown = page.locator(chrome).first.inner_text()
+        assert re.sub(r"\s+", "", shown)[:30] not in unbroken, chrome

@@ -85,6 +85,7 @@ def test_language_switcher_lands_on_the_same_page_in_the_other_language(
 
     switcher.get_by_role("link", name=LANGUAGE_NAMES[other]).click()
 
+    # Relative links, and clean: the address is the one the sitemap gives.
     expect(page).to_have_url(f"{static_server}/{other}/{path}")
     expect(page.locator("html")).to_have_attribute("lang", other)
     expect(switcher.locator("[aria-current=true]")).to_have_text(LANGUAGE_NAMES[other])
@@ -100,3 +101,34 @@ def test_an_unknown_path_gets_the_bilingual_404_page(page: Page, static_server, 
     expect(page.locator('[lang="ru"] h2')).to_have_text("Страница не найдена")
     page.locator('[lang="ru"] a[hreflang="ru"]').click()
     expect(page).to_have_url(f"{static_server}/ru/")
+
+
+def test_search_works_when_the_frozen_site_is_served_under_a_path(
+    page: Page, static_server_under_a_path
+):
+    # A copy on any static host, in a folder of its own: results link inside that folder.
+    base = static_server_under_a_path
+    service_id = "almaty-city-housing-privatisation-2018"
+    page.goto(f"{base}/kk/search/index.html")
+    page.locator("#search-query").fill("жекешелендіру")
+    page.locator("#search-query").press("Enter")
+    page.locator(f"#search-results a[href$='/kk/services/{service_id}/']").click()
+    expect(page).to_have_url(f"{base}/kk/services/{service_id}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        CONTENT["kk"].services[service_id].title
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [
+        ("kk", "Іздейтін сөзді жазыңыз: қызметтің, құжаттың немесе елді мекеннің атауын."),
+        ("ru", "Введите слово для поиска: название услуги, документа или населённого пункта."),
+    ],
+)
+def test_searching_with_nothing_typed_says_what_to_type(page: Page, static_server, lang, hint):
+    page.goto(f"{static_server}/{lang}/search/")
+    page.locator("#search-query").fill("   ")
+    page.get_by_role("button", name={"kk": "Іздеу", "ru": "Поиск"}[lang]).click()
+    expect(page.locator("#search-status")).to_have_text(hint)
+    expect(page.locator("#search-results li")).to_have_count(0)

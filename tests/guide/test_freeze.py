@@ -65,8 +65,42 @@ def test_each_frozen_page_declares_its_language(site):
 def test_the_root_is_a_language_chooser_and_404_is_a_real_page(site):
     out, _ = site
     root = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="/kk/"' in root and 'href="/ru/"' in root
+    assert 'href="kk/"' in root and 'href="ru/"' in root
     assert "Бет табылмады" in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_frozen_pages_link_relative_to_themselves_so_the_site_works_under_any_path(site):
+    out, _ = site
+    page = (out / "kk" / "services" / "zhambyl-housing-registration-2008" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'href="../../../static/css/qyzmet.css"' in page
+    assert 'href="../../../ru/services/zhambyl-housing-registration-2008/"' in page
+    assert 'href="../../bodies/taraz-housing-department/"' in page
+    assert 'href="../../topics/housing-queue/"' in page
+    for html in out.rglob("*.html"):
+        if html.name != "404.html" and "pagefind" not in html.parts:
+            found = re.findall(r'\s(?:href|src|action)="(/[^"]*)"', html.read_text("utf-8"))
+            assert found == [], html
+
+
+def test_complaint_links_of_the_frozen_site_go_to_the_application_at_its_address(site):
+    out, _ = site
+    page = (out / "ru" / "services" / "zhambyl-housing-registration-2008" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        'href="https://qyzmet.example/ru/complaints/new/'
+        '?service=zhambyl-housing-registration-2008&amp;akimat=taraz-city-akimat"'
+    ) in page
+    assert 'href="https://qyzmet.example/ru/complaints/track/"' in page
+
+
+def test_the_404_page_links_from_the_root_as_it_answers_for_any_path(site):
+    out, _ = site
+    page = (out / "404.html").read_text(encoding="utf-8")
+    assert 'href="/static/css/qyzmet.css"' in page
+    assert 'href="/kk/"' in page and 'href="/ru/"' in page
 
 
 def test_the_sitemap_lists_every_page_with_its_alternates(site, real_content):
@@ -99,7 +133,7 @@ def test_a_frozen_page_names_its_language_twins_as_the_sitemap_does(site):
             assert f'<xhtml:link rel="alternate" hreflang="{other}" href="{href}"/>' in xml
 
 
-def test_no_frozen_file_refers_to_another_host(site):
+def test_no_frozen_file_refers_to_another_host_than_the_sites_own(site):
     out, _ = site
     problems = check_site(out, site_url="https://qyzmet.example")
     assert [p for p in problems if p.message == "refers to another host"] == []
@@ -148,6 +182,7 @@ def test_the_link_checker_finds_a_broken_link_and_an_external_reference(tmp_path
         '<a href="/missing/">x</a><img src="https://cdn.example/x.png">'
         '<a href="#nowhere">y</a><a href="/kk/complaints/new/">ok</a>'
         '<a href="tel:+77001234567">t</a>'
+        '<a href="https://qyzmet.example/kk/complaints/new/">app</a>'
         '<link rel="alternate" hreflang="kk" href="https://qyzmet.example/a/">'
         '<link rel="alternate" hreflang="ru" href="https://qyzmet.example/b/">',
         encoding="utf-8",

@@ -318,6 +318,39 @@ def test_pages_have_no_inline_script_or_style(client):
 
 
 @pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("kk", "Осы мекеменің жұмысына шағым беру"),
+        ("ru", "Подать жалобу на работу этого учреждения"),
+    ],
+)
+def test_each_office_of_a_service_offers_a_complaint_with_service_akimat_and_office_filled_in(
+    client, lang, text
+):
+    soup = page(client.get(SERVICE_URL.format(lang=lang)))
+    card = soup.select_one("#where").find_next("li", class_="qz-body-card")
+    link = card.find("a", string=text)
+    assert link["href"].startswith(f"/{lang}/complaints/new/?")
+    for value in ("service=test-housing-registration-2008", "akimat=test-akimat"):
+        assert value in link["href"]
+    assert "office=test-department" in link["href"]
+
+
+def test_an_office_in_no_akimat_sends_its_complaint_to_the_services_only_akimat():
+    from guide.loader import load_content
+    from guide.views import office_complaint_akimats
+
+    content = load_content()["ru"]
+    service = content.services["aktogay-housing-registration-2013"]
+    assert content.akimat_over("aktogay-psc-1") is None
+    assert office_complaint_akimats(content, service)["aktogay-psc-1"] == "aktogay-district-akimat"
+    zhambyl = content.services["zhambyl-housing-registration-2008"]
+    assert office_complaint_akimats(content, zhambyl)["merki-housing-department"] == (
+        "merki-district-akimat"
+    )
+
+
+@pytest.mark.parametrize(
     ("lang", "heading", "akimat"),
     [
         ("kk", "Осы мекеменің жұмысына шағым", "Сынақ ауданының әкімдігі"),
@@ -342,3 +375,31 @@ def test_an_akimat_page_offers_a_complaint_to_it_not_about_it(client):
     assert soup.find("h2", string="Осы мекеменің жұмысына шағым") is None
     link = soup.select_one("main a.govuk-button")
     assert "office=" not in link["href"] and "akimat=test-akimat" in link["href"]
+
+
+def breadcrumbs(soup) -> list[tuple[str, str | None]]:
+    return [
+        (normalise(item.text), link["href"] if (link := item.find("a")) else None)
+        for item in soup.select(".govuk-breadcrumbs li")
+    ]
+
+
+def test_a_districts_breadcrumbs_lead_up_through_its_oblast(client):
+    soup = page(client.get("/kk/regions/test-district/"))
+    assert breadcrumbs(soup) == [
+        ("Қызметтер", "/kk/"),
+        ("Өңірлер бойынша мекемелер", "/kk/regions/"),
+        ("Сынақ облысы", "/kk/regions/test-oblast/"),
+        ("Сынақ ауданы", None),
+    ]
+
+
+def test_an_offices_breadcrumbs_lead_up_through_its_district_and_oblast(client):
+    soup = page(client.get("/ru/bodies/test-department/"))
+    crumbs = breadcrumbs(soup)
+    assert [href for _, href in crumbs[:-1]] == [
+        "/ru/",
+        "/ru/regions/test-oblast/",
+        "/ru/regions/test-district/",
+    ]
+    assert crumbs[-1][1] is None
