@@ -21,6 +21,12 @@ Definitions (the report page explains them in the same words; keep the two in st
 - *working days to answer*: working days after `registered_on` up to and including the
   Almaty date of the answer (`WorkingCalendar.working_days_between`); an answer given before
   the registration day counts as 0.
+- *forwarded*, *forwarded late*: the complaints of the period sent on to the competent body
+  (`forwarded`), and those of them forwarded after the 3 working days the law allows (APPC
+  art. 76). Whether a forwarding was late is what its history event recorded when it was made
+  (`forwarded_late`, with the calendar of that day), not worked out again: the complaints
+  table picks the period's forwarded complaints, and only their forwarding events are read.
+  A forwarding recorded without that flag counts as forwarded, not as late.
 - *overdue*: still open (registered, assigned, in review, answer drafted) with `due_on`
   before `today`.
 - indicator 4.2, *justified complaints reviewed and satisfied on time* (seed 000, appendix 2):
@@ -63,8 +69,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from complaints.domain.calendar import WorkingCalendar
-from complaints.domain.workflow import OPEN_STATES, Outcome, State
-from complaints.models import CHANNELS, SURVEY_ANSWERS, Complaint, StaffUser, SurveyResponse
+from complaints.domain.workflow import OPEN_STATES, Action, Outcome, State
+from complaints.models import (
+    CHANNELS,
+    SURVEY_ANSWERS,
+    Complaint,
+    ComplaintEvent,
+    StaffUser,
+    SurveyResponse,
+)
 
 OVERDUE_LIST_LIMIT: Final = 200
 _TENTH: Final = Decimal("0.1")
@@ -207,6 +220,8 @@ class Report:
     # Closed without an answer after the due date (forwarded, left without review,
     # withdrawn): late, and counted in the on-time share's whole, so the page says how many.
     closed_late: int
+    forwarded: int  # to the competent body
+    forwarded_late: int  # of those, after the forwarding deadline (APPC art. 76)
     average_working_days_to_answer: float | None
     overdue: OverdueList
     quality: QualityIndicators
@@ -238,7 +253,8 @@ def report(
     """The full report for staff: every breakdown, the deadlines and the quality indicators.
 
     Four queries: the breakdowns with the deadline counts (one pass), the answer dates, the
-    overdue list and the survey.
+    overdue list and the survey; and a fifth, over the forwarded complaints alone, when the
+    period has any.
     """
     groups = _groups(
         session,
@@ -264,6 +280,7 @@ def report(
         office_counts[office_id] += group.complaints
         channel_counts[channel] += group.complaints
     procedure, timeliness = _sum_surveys(survey_answers(session, akimat_ids, period).values())
+    forwarded = status_counts[State.FORWARDED.value]
     return Report(
         akimat_ids=tuple(akimat_ids),
         period=period,
@@ -277,6 +294,8 @@ def report(
         by_channel=[Count(channel, channel_counts[channel]) for channel in CHANNELS],
         answered_on_time=_answered_on_time(groups),
         closed_late=sum(group.closed_late for group in groups),
+        forwarded=forwarded,
+        forwarded_late=forwarded_late(session, akimat_ids, period) if forwarded else 0,
         average_working_days_to_answer=average_working_days_to_answer(
             session, akimat_ids, period, calendar=calendar
         ),
@@ -399,6 +418,33 @@ def overdue(
             )
         )
     return OverdueList([OverdueComplaint(*row) for row in rows], total or 0)
+
+
+def forwarded_late(session: Session, akimat_ids: Sequence[str], period: Period) -> int:
+    """The period's complaints forwarded after their forwarding deadline, as their forwarding
+    events recorded it.
+
+    The complaints' covering index picks the forwarded ones; only their events are read (by
+    `complaint_id`), never the year's events. Working days cannot be counted in SQL, and the
+    event holds the answer the calendar of the day gave.
+    """
+    late = ComplaintEvent.details["forwarded_late"].as_boolean()
+    return (
+        session.scalar(
+            _in_scope(
+                select(func.count())
+                .select_from(Complaint)
+                .join(ComplaintEvent, ComplaintEvent.complaint_id == Complaint.id),
+                akimat_ids,
+                period,
+            ).where(
+                Complaint.status == State.FORWARDED.value,
+                ComplaintEvent.action == Action.FORWARD.value,
+                late.is_(True),
+            )
+        )
+        or 0
+    )
 
 
 def survey_answers(

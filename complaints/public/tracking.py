@@ -217,8 +217,15 @@ def withdraw(number: str):
             "error",
         )
         return redirect(url_for(".tracked", number=number))
-    except TransitionNotAllowed:
-        flash(_("This complaint can no longer be withdrawn."), "error")
+    except TransitionNotAllowed as refusal:
+        # Withdrawn already (a second click) or closed meanwhile: the state says which.
+        flash(
+            _(
+                "This complaint is now “%(state)s”, so it can no longer be withdrawn.",
+                state=state_label(refusal.state.value, current_language()),
+            ),
+            "error",
+        )
         return redirect(url_for(".tracked", number=number))
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("Your complaint has been withdrawn."), "success")

@@ -420,8 +420,38 @@ def act(complaint_id: int, action_name: str):
             status=409,
         )
     except TransitionNotAllowed:
-        flash(_("This action is not allowed for this complaint now. Nothing was saved."), "error")
-        return redirect(url_for(".complaint", complaint_id=complaint_id))
+        # The workflow refused it: the complaint is in a state where this action has no place
+        # (a colleague closed it, or the form came from an older page). Nothing was saved; as
+        # after a conflict, the member sees the complaint as it is now and keeps their text.
+        db.session.rollback()
+        complaint = _complaint_in_scope(complaint_id)
+        lang = current_language()
+        now_in = {
+            "state": state_label(complaint.status, lang),
+            "action": ACTION_LABELS[action][lang],
+        }
+        return _render_given_back(
+            complaint,
+            action.value,
+            list(request.form.items(multi=True)),
+            refilled=_(
+                "This action was refused. Nothing was saved. The complaint is now "
+                "“%(state)s”: what you sent is in the form below; check the complaint as it is "
+                "now and send it again.",
+                **now_in,
+            ),
+            to_copy=_(
+                "The complaint is now “%(state)s”, so “%(action)s” is no longer possible. "
+                "Nothing was saved. What you wrote is shown below so that you can copy it.",
+                **now_in,
+            ),
+            nothing_to_copy=_(
+                "The complaint is now “%(state)s”, so “%(action)s” is no longer possible. "
+                "Nothing was saved.",
+                **now_in,
+            ),
+            status=409,
+        )
     except InvalidActionDetails as error:
         field = getattr(form, SHOWN_ON.get(error.field, error.field), None)
         if error.field == "day_off":

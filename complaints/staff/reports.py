@@ -26,6 +26,7 @@ from wtforms.validators import Optional
 
 from complaints import directory
 from complaints.charts import Bar, bar_chart, decimal, number, percent
+from complaints.domain.deadlines import FORWARDING_RULE, deadline_rule
 from complaints.domain.workflow import CLOSED_STATES, OUTCOME_LABELS, STATE_LABELS, Outcome, State
 from complaints.models import SURVEY_ANSWERS
 from complaints.reports import Period, Report, Share, SurveyAnswers, report
@@ -270,6 +271,7 @@ def _page(lang: str, form: ReportFilters, figures: Report | None):
         return render_template(
             "staff/reports.html", form=form, figures=None, many_akimats=many_akimats
         ), 400
+    forwarding = deadline_rule(FORWARDING_RULE)
     return render_template(
         "staff/reports.html",
         form=form,
@@ -283,6 +285,8 @@ def _page(lang: str, form: ReportFilters, figures: Report | None):
         number=number,
         percent=percent,
         decimal=decimal,
+        forwarding_days=forwarding.working_days,
+        forwarding_basis=forwarding.basis.citation(lang),
         csv_args={key: value for key, value in request.args.items() if value},
         complaint_link=complaint_links(),
         # The overdue list repeats a few dozen dates over its 200 rows.
@@ -357,6 +361,8 @@ def csv_bytes(figures: Report, lang: str) -> bytes:
     )
     write([_("Overdue and still open"), figures.overdue.total])
     write([_("Closed without an answer after the due date"), figures.closed_late])
+    write([_("Forwarded to the competent body"), figures.forwarded])
+    write([_("Forwarded after the forwarding deadline"), figures.forwarded_late])
     write([_("Justified complaints answered (satisfied or partly satisfied)"), justified.whole])
     write(
         [

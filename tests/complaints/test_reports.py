@@ -20,7 +20,7 @@ from helpers import Staff, make_staff, page
 
 from complaints import services
 from complaints.domain.workflow import Action
-from complaints.models import Complaint, StaffUser, SurveyResponse
+from complaints.models import Complaint, ComplaintEvent, StaffUser, SurveyResponse
 from complaints.reports import Period, Share, akimat_summaries, overdue, report
 from complaints.web import messages, today_in_almaty, working_calendar
 from qyzmet.extensions import db
@@ -321,6 +321,31 @@ def test_a_complaint_closed_without_an_answer_after_its_due_date_counts_as_late(
     assert figures.closed_late == 1
 
 
+def take_action(
+    app, head_id: int, complaint_id: int, action: str, data: services.ActionInput, day: date
+) -> None:
+    """`action` taken through the service at 10:00 in Almaty on `day`, as the page takes it."""
+    with app.test_request_context("/ru/"):
+        complaint = db.session.get(Complaint, complaint_id)
+        services.take_action(
+            db.session,
+            complaint_id,
+            version=complaint.version,
+            actor=db.session.get(StaffUser, head_id),
+            scope=[complaint.akimat_id],
+            action=Action(action),
+            data=data,
+            now=utc(day, 5),
+            calendar=working_calendar(),
+            secret=app.config["SECRET_KEY"].encode(),
+            upload_root=Path(app.config["UPLOAD_ROOT"]),
+            messages=messages,
+        )
+
+
+TO_JUSTICE = services.ActionInput(forward_body="Департамент юстиции")
+
+
 def test_forwarding_an_overdue_complaint_or_leaving_it_without_review_does_not_raise_the_share(
     app, april_complaints
 ):
@@ -328,26 +353,15 @@ def test_forwarding_an_overdue_complaint_or_leaving_it_without_review_does_not_r
     assert taraz_april(app).answered_on_time == Share(3, 8)
 
     # On 23 April the head forwards F (due the 17th) and leaves G (due the 21st) without review.
-    with app.test_request_context("/ru/"):
-        head = db.session.get(StaffUser, head_id)
-        for letter, action, data in [
-            ("F", "forward", services.ActionInput(forward_body="Департамент юстиции")),
-            ("G", "leave_without_review", services.ActionInput(reason="Повторная жалоба")),
-        ]:
-            services.take_action(
-                db.session,
-                april_complaints[letter],
-                version=db.session.get(Complaint, april_complaints[letter]).version,
-                actor=head,
-                scope=[TARAZ],
-                action=Action(action),
-                data=data,
-                now=utc(april(23), 5),
-                calendar=working_calendar(),
-                secret=app.config["SECRET_KEY"].encode(),
-                upload_root=Path(app.config["UPLOAD_ROOT"]),
-                messages=messages,
-            )
+    take_action(app, head_id, april_complaints["F"], "forward", TO_JUSTICE, april(23))
+    take_action(
+        app,
+        head_id,
+        april_complaints["G"],
+        "leave_without_review",
+        services.ActionInput(reason="Повторная жалоба"),
+        april(23),
+    )
 
     figures = taraz_april(app)
     assert figures.overdue.total == 1  # I alone is still open past its due date
@@ -355,6 +369,73 @@ def test_forwarding_an_overdue_complaint_or_leaving_it_without_review_does_not_r
     assert figures.answered_on_time == Share(3, 8)
     assert str(figures.answered_on_time.percent) == "37.5"
     assert figures.closed_late == 2  # F and G, which the page and the CSV name as such
+
+
+@pytest.fixture
+def forwardings(app, april_complaints) -> dict[str, int]:
+    """F forwarded late, G in time, H not at all; J was forwarded before the forwarding event
+    said whether it was late. A late forwarding in Baizak is never Taraz's."""
+    head_id = make_staff(app, "head")
+    # F, registered on Thursday 10 April, was to be forwarded by Tuesday the 15th.
+    take_action(app, head_id, april_complaints["F"], "forward", TO_JUSTICE, april(23))
+    # G, registered on Monday 14 April, by Thursday the 17th: forwarded on the 16th.
+    take_action(app, head_id, april_complaints["G"], "forward", TO_JUSTICE, april(16))
+    take_action(app, head_id, april_complaints["Baizak overdue"], "forward", TO_JUSTICE, april(23))
+    return april_complaints
+
+
+def test_forwarded_complaints_are_counted_with_those_forwarded_after_the_deadline(app, forwardings):
+    with app.app_context():
+        late = {
+            letter: db.session.execute(
+                db.select(ComplaintEvent.details).where(
+                    ComplaintEvent.complaint_id == forwardings[letter],
+                    ComplaintEvent.action == "forward",
+                )
+            ).scalar_one()["forwarded_late"]
+            for letter in ("F", "G")
+        }
+    assert late == {"F": True, "G": False}
+
+    figures = taraz_april(app)
+
+    assert (figures.forwarded, figures.forwarded_late) == (3, 1)  # F, G and J; F alone late
+    assert counts(figures.by_status)["forwarded"] == 3
+    region = taraz_april(app, akimat_ids=(TARAZ, BAIZAK))
+    assert (region.forwarded, region.forwarded_late) == (4, 2)
+
+
+def test_a_period_without_forwardings_counts_none_late(app, april_complaints):
+    figures = taraz_april(app)
+
+    assert (figures.forwarded, figures.forwarded_late) == (1, 0)  # J, as the fixture has it
+
+
+@pytest.mark.parametrize(
+    ("lang", "forwarded", "late"),
+    [
+        ("kk", "Тиесілілігі бойынша жіберілді", "Жіберу мерзімі өткен соң жіберілді"),
+        (
+            "ru",
+            "Перенаправлены по подведомственности",
+            "Перенаправлены после истечения срока перенаправления",
+        ),
+    ],
+)
+def test_the_page_and_the_csv_give_the_forwarded_complaints_and_the_late_ones(
+    app, forwardings, lang, forwarded, late
+):
+    head = signed_in(app, "head", lang=lang)
+
+    soup = page(head.get(f"/reports/?{APRIL_QUERY}"))
+    assert stat(soup, "forwarded") == "3"
+    assert stat(soup, "forwarded-late") == "1"
+    assert soup.select_one("#stat-forwarded .qz-stat__label").get_text(strip=True) == (
+        forwarded[0].lower() + forwarded[1:]
+    )
+    _heading, summary, *_rest = csv_blocks(head.get(f"/reports.csv?{APRIL_QUERY}"))
+    assert [forwarded, "3"] in summary
+    assert [late, "1"] in summary
 
 
 def test_the_average_counts_working_days_from_registration_to_the_answer(app, april_complaints):
@@ -752,7 +833,7 @@ def test_the_csv_opens_in_excel_with_headers_in_the_page_language_and_the_same_n
     assert heading[1] == [words["akimat"], words["taraz"]]
     assert [row[1] for row in heading[2:]] == ["01.04.2025", "30.04.2025", _today_dotted()]
     # Registered, answered, on time, % on time, average days, overdue today (F, G, H, I),
-    # closed late without an answer, justified answered, % 4.2.
+    # closed late without an answer, forwarded (J), forwarded late, justified answered, % 4.2.
     assert [row[1] for row in summary[2:]] == [
         "12",
         "5",
@@ -760,6 +841,8 @@ def test_the_csv_opens_in_excel_with_headers_in_the_page_language_and_the_same_n
         "33,3",
         "5,8",
         "4",
+        "0",
+        "1",
         "0",
         "3",
         "66,7",
@@ -783,7 +866,7 @@ def test_an_empty_csv_says_no_data_rather_than_zero_percent(app):
     _heading, summary, status, *_rest = csv_blocks(head.get(f"/reports.csv?{APRIL_QUERY}"))
 
     assert summary[2][1] == "0"
-    shares = [summary[5][1], summary[6][1], summary[10][1]] + [row[2] for row in status[2:]]
+    shares = [summary[5][1], summary[6][1], summary[12][1]] + [row[2] for row in status[2:]]
     assert "0" not in shares and len(set(shares)) == 1
 
 

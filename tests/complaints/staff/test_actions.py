@@ -76,7 +76,7 @@ def test_each_role_can_take_exactly_the_actions_the_table_allows(app, team, stat
             assert after.version > before.version, f"{role} could not {action} on {state}"
             assert after.status == _target(action, state).value, f"{action} on {state}"
         else:
-            assert response.status_code in (302, 404), (role, action, state, response.status_code)
+            assert response.status_code in (404, 409), (role, action, state, response.status_code)
             assert after.version == before.version, (
                 f"{role} changed a {state} complaint by {action}"
             )
@@ -162,6 +162,113 @@ def test_two_staff_acting_at_once_the_second_gets_a_clear_message(app, team):
     after = load(app, complaint_id)
     assert after.status == "left_without_review"
     assert after.version > version
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "kk",
+            "Шағым қазір «Жауап берілді» мәртебесінде, сондықтан «Қарау мерзімін ұзарту» "
+            "әрекеті енді мүмкін емес. Ештеңе сақталған жоқ. Жазған мәтініңізді көшіріп алу үшін "
+            "ол төменде көрсетілген.",
+        ),
+        (
+            "ru",
+            "Жалоба сейчас в статусе «Дан ответ», поэтому действие «Продлить срок "
+            "рассмотрения» больше невозможно. Ничего не сохранено. Ваш текст показан ниже, "
+            "чтобы его можно было скопировать.",
+        ),
+    ],
+)
+def test_an_action_the_complaints_state_no_longer_allows_gives_the_typed_text_back_to_copy(
+    app, team, lang, message
+):
+    complaint_id = put_in_state(app, State.ANSWERED, executor_id=team["executor"].id)
+    before = load(app, complaint_id)
+    reason = "Тұрғын үй инспекциясынан қосымша құжаттар сұралды."
+    head = team["head"]
+    head.lang = lang
+    due = working_day_from(app, before.due_on + timedelta(days=10))
+
+    # The extension form of a page opened before the answer, sent as the complaint is now.
+    refused = head.act(
+        complaint_id,
+        "extend",
+        version=before.version,
+        reason=reason,
+        **{
+            "new_due_on-day": str(due.day),
+            "new_due_on-month": str(due.month),
+            "new_due_on-year": str(due.year),
+        },
+    )
+
+    assert refused.status_code == 409
+    assert message in text_of(refused)
+    shown = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    assert [tag.get_text(strip=True) for tag in shown.select(".qz-unsent")] == [reason]
+    assert shown.select_one(f"form[action$='/{complaint_id}/extend/']") is None
+    after = load(app, complaint_id)
+    assert (after.status, after.due_on, after.version) == (
+        "answered",
+        before.due_on,
+        before.version,
+    )
+
+
+def test_an_action_with_no_text_refused_by_the_state_says_why_and_changes_nothing(app, team):
+    complaint_id = put_in_state(app, State.LEFT_WITHOUT_REVIEW, executor_id=team["executor"].id)
+    before = load(app, complaint_id)
+
+    refused = team["head"].act(complaint_id, "approve_answer", version=before.version)
+
+    assert refused.status_code == 409
+    assert (
+        "Шағым қазір «Қараусыз қалдырылды» мәртебесінде, сондықтан «Жауапты бекіту» әрекеті "
+        "енді мүмкін емес. Ештеңе сақталған жоқ."
+    ) in text_of(refused)
+    shown = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    assert shown.select(".qz-unsent") == []
+    after = load(app, complaint_id)
+    assert (after.status, after.version, after.answered_at) == (
+        "left_without_review",
+        before.version,
+        None,
+    )
+
+
+def test_a_refused_action_whose_form_is_on_the_page_again_is_filled_in_to_send_again(
+    app, team, monkeypatch
+):
+    """The refusal and the page are two moments: by the time the page is drawn, the complaint
+    may allow the action again; then the form is given back filled in, not a text to copy."""
+    from complaints import services
+    from complaints.domain.workflow import TransitionNotAllowed
+
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+
+    def refused_meanwhile(*args, **kwargs):
+        raise TransitionNotAllowed(State.ANSWERED, Action.DRAFT_ANSWER, Role.EXECUTOR)
+
+    monkeypatch.setattr(services, "take_action", refused_meanwhile)
+    team["executor"].lang = "ru"
+    refused = team["executor"].act(
+        complaint_id, "draft_answer", outcome="explained", answer=LONG_ANSWER
+    )
+
+    assert refused.status_code == 409
+    assert (
+        "Действие не выполнено. Ничего не сохранено. Жалоба сейчас в статусе «На рассмотрении»: "
+        "отправленный текст — в форме ниже; проверьте, в каком состоянии жалоба сейчас, "
+        "и отправьте снова."
+    ) in text_of(refused)
+    form = BeautifulSoup(refused.get_data(as_text=True), "html.parser").select_one(
+        f"form[action$='/{complaint_id}/draft_answer/']"
+    )
+    assert form.find_parent("details").has_attr("open")
+    assert form.select_one("textarea[name='draft_answer-answer']").get_text() == LONG_ANSWER
+    assert load(app, complaint_id).answer is None
 
 
 def sent_as_it_comes(member, complaint_id: int, action: str) -> dict[str, str]:
