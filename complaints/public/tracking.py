@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from complaints import directory, services
 from complaints.appeal import GUIDE_COMPLAINT_SECTION, appeal_route
@@ -48,17 +49,24 @@ TRACKING_LIMIT_PER_NUMBER = "5/minute;30/day"
 
 
 def _number_key() -> str:
-    """The per-number bucket: the number as the lookup reads it, whichever way it was spelled.
+    """The per-number bucket: the number as the lookup reads it, whichever way it was spelled,
+    from this address.
 
     Keyed on the raw text, every spelling the form accepts (a NUL added, another kind of dash)
-    would bring its own allowance of guesses at the same complaint's code.
+    would bring its own allowance of guesses at the same complaint's code. Keyed on the number
+    alone, anyone could lock its applicant out of their own complaint for good: numbers are
+    sequential, and 30 wrong codes a day from anywhere would use up everyone's allowance,
+    the right code included. Against guessing from many addresses the code's 50 bits are the
+    defence: 100,000 addresses, each held to 30 tries a day at one number, would need some
+    500,000 years on average to find its code.
     """
     typed = clean_line(request.form.get("registration_number")) or ""
     try:
-        return "track:" + str(parse_registration_number(typed))
+        number = str(parse_registration_number(typed))
     except InvalidRegistrationNumber:
         # Not a number, so no complaint to protect; the cut keeps the keys small.
-        return "track:" + typed.upper()[:40]
+        number = typed.upper()[:40]
+    return f"track:{number}:{get_remote_address()}"
 
 
 def _grant(number: str) -> None:

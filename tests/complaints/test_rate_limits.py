@@ -61,6 +61,22 @@ def test_spelling_the_number_another_way_does_not_buy_more_guesses(limited_app):
     assert applicant.track(number, code).status_code == 429
 
 
+def test_wrong_codes_sent_from_elsewhere_do_not_lock_the_applicant_out(limited_app):
+    """Numbers are sequential: if everyone's tries at a number counted together, anyone could
+    keep its applicant out of their own complaint by sending 30 wrong codes a day."""
+    applicant = Applicant(limited_app.test_client(), "kk")
+    number, code, _ = applicant.file_ok()
+    for n, address in enumerate(["198.51.100.1", "198.51.100.2", "198.51.100.3"]):
+        client = limited_app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        intruder = Applicant(client, "kk")
+        statuses = [intruder.track(number, f"AAAA-AAAA-{n}{m}").status_code for m in range(6)]
+        assert statuses == [400] * 5 + [429]
+    response = applicant.track(number, code)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/kk/complaints/track/{number}/")
+
+
 def test_guessing_many_numbers_from_one_address_is_stopped(limited_app):
     client = limited_app.test_client()
     applicant = Applicant(client, "kk")
