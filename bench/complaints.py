@@ -329,6 +329,7 @@ def server_environment(url: str, scratch: Path) -> dict[str, str]:
             "SECRET_KEY": BENCH_SECRET,
             "DATABASE_URL": url,
             "QYZMET_PRODUCTION": "1",
+            "SITE_URL": "https://qyzmet.example",
             "QYZMET_DISABLE_RATE_LIMITS": "1",
             "MAIL_DELIVERY": "thread",
             "OUTBOX_DIR": str(scratch / "outbox"),

@@ -40,6 +40,13 @@ def from_environment(instance_path: Path) -> dict[str, object]:
     production = _flag("QYZMET_PRODUCTION")
     if production and not os.environ.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set when QYZMET_PRODUCTION is on")
+    # Without it, every email, coupon and sitemap would send applicants to the development
+    # address: better not to start than to send a thousand receipts with a dead link.
+    if production and not os.environ.get("SITE_URL"):
+        raise RuntimeError(
+            "SITE_URL must be set when QYZMET_PRODUCTION is on: it is the public address "
+            "in emails, coupons, the sitemap and the hreflang links"
+        )
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'qyzmet.sqlite3'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql://" + database_url.removeprefix("postgres://")

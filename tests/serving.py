@@ -81,6 +81,7 @@ def app_environment(database_url: str, data_dir: Path, **overrides: str | None) 
     env = {name: value for name, value in os.environ.items() if name not in APP_VARIABLES}
     env.update(
         SECRET_KEY="serving-test-secret-key",
+        SITE_URL="https://qyzmet.example",
         DATABASE_URL=database_url,
         UPLOAD_ROOT=str(data_dir / "attachments"),
         OUTBOX_DIR=str(data_dir / "outbox"),

@@ -137,11 +137,20 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
         create_app(base_config(tmp_path))
 
 
+def test_production_refuses_to_start_without_its_public_address(monkeypatch, tmp_path):
+    monkeypatch.setenv("QYZMET_PRODUCTION", "1")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SITE_URL"):
+        create_app(base_config(tmp_path))
+
+
 @pytest.fixture
 def production_app(database_url, tmp_path, monkeypatch):
     """The app as QYZMET_PRODUCTION=1 and SECRET_KEY in the environment configure it."""
     monkeypatch.setenv("QYZMET_PRODUCTION", "1")
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("SITE_URL", "https://qyzmet.example")
     app = create_app({**base_config(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url})
     make_staff(app, "head", email=STAFF_EMAIL, password=STAFF_PASSWORD)
     yield app
