@@ -46,7 +46,7 @@ def answer_form(member, complaint_id: int) -> dict[str, str]:
 def send_answer_late(member, complaint_id: int, clock):
     """The executor writes an answer and sends it 13 hours after signing in."""
     fields = answer_form(member, complaint_id)
-    clock(hours=13)
+    clock(hours=22)
     return member.client.post(
         f"/kk/staff/complaints/{complaint_id}/draft_answer/",
         data={**fields, "draft_answer-outcome": "satisfied", "draft_answer-answer": ANSWER},
@@ -174,7 +174,7 @@ def test_an_answer_for_a_complaint_gone_to_another_akimat_is_given_back_without_
 def test_the_sign_in_message_speaks_russian_on_russian_pages(app, team, clock, in_review):
     executor = team["executor"]
     fields = answer_form(executor, in_review)
-    clock(hours=13)
+    clock(hours=22)
     refused = executor.client.post(
         f"/ru/staff/complaints/{in_review}/draft_answer/",
         data={**fields, "draft_answer-outcome": "satisfied", "draft_answer-answer": ANSWER},
@@ -188,7 +188,7 @@ def test_a_paper_complaint_sent_after_the_session_ended_is_in_the_register_form_
 ):
     registrar = team["registrar"]
     tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
-    clock(hours=13)
+    clock(hours=22)
     refused = registrar.client.post(
         "/kk/staff/register/",
         data={
@@ -220,7 +220,7 @@ def test_a_paper_complaint_sent_after_the_session_ended_is_in_the_register_form_
 def test_a_password_change_sent_after_the_session_ended_is_not_kept(app, team, clock):
     head = team["head"]
     tokens = hidden_fields(head.get("/password/").get_data(as_text=True))
-    clock(hours=13)
+    clock(hours=22)
     refused = head.client.post(
         "/kk/staff/password/",
         data={**tokens, "current_password": head.password, "new_password": "another passphrase"},
@@ -233,7 +233,7 @@ def test_a_post_only_address_does_not_become_the_page_to_return_to(app, team, cl
     """Signing in again must not land on a GET of an address that only takes forms (405)."""
     head = team["head"]
     tokens = hidden_fields(head.get("/").get_data(as_text=True))
-    clock(hours=13)
+    clock(hours=22)
     refused = head.client.post("/kk/staff/logout/", data=tokens)
     assert "next" not in parse_qs(urlsplit(refused.headers["Location"]).query)
     assert sign_in_from(head, refused.headers["Location"]).headers["Location"] == "/kk/staff/"
@@ -281,7 +281,7 @@ def test_a_decision_the_complaint_has_moved_past_offers_nothing_to_copy(app, tea
     shown = page(executor.get(f"/complaints/{assigned}/"))
     form = shown.select_one(f"form[action$='/{assigned}/start_review/']")
     fields = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
-    clock(hours=13)
+    clock(hours=22)
     refused = executor.client.post(f"/kk/staff/complaints/{assigned}/start_review/", data=fields)
     back_to = parse_qs(urlsplit(refused.headers["Location"]).query)["next"][0]
     with app.app_context():
