@@ -20,6 +20,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from guide.linkcheck import APP_PREFIXES, LinkProblem, Scan, check_site, scan_page
 from guide.schema import LANGUAGES
+from guide.search_fold import add_folded_fields
 from guide.views import RECHECK_SECONDS, get_content, guide_pages
 from qyzmet.extensions import limiter
 
@@ -125,8 +126,9 @@ def relative_links(page_url: str, text: str, app_url: str) -> str:
 
 
 def _finish_frozen(out_dir: Path, urls: set[str], app_url: str) -> dict[str, Scan]:
-    """Make the links of the pages this process wrote relative, then scan them, so that work
-    and the link check's reading are spread over cores."""
+    """Make the links of the pages this process wrote relative (and give the Kazakh ones their
+    folded words for search), then scan them, so that work and the link check's reading are
+    spread over cores."""
     scans = {}
     for url in urls:
         page = _page_file(out_dir, url)
@@ -134,8 +136,11 @@ def _finish_frozen(out_dir: Path, urls: set[str], app_url: str) -> dict[str, Sca
             continue
         # The 404 page answers for any path: only links from the site's root reach its assets.
         if url not in ROOT_RELATIVE_PAGES:
-            text = page.read_text(encoding="utf-8")
-            page.write_text(relative_links(url, text, app_url), encoding="utf-8")
+            text = relative_links(url, page.read_text(encoding="utf-8"), app_url)
+            if url.startswith("/kk/"):
+                # Found also when typed without Kazakh letters (guide/search_fold.py).
+                text = add_folded_fields(text)
+            page.write_text(text, encoding="utf-8")
         scans[str(page.relative_to(out_dir))] = scan_page(page)
     return scans
 

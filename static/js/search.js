@@ -7,19 +7,60 @@ const form = document.querySelector("[data-qz-search]");
 // The site's root, found from this file's own address (/static/js/search.js).
 const siteRoot = new URL("../../", document.currentScript.src);
 
-function excerptNodes(html) {
+// Kazakh typed without Kazakh letters ("кезекке кою" for "кезекке қою") finds the page too:
+// each frozen Kazakh page carries its words folded this way in two Pagefind metadata fields,
+// `folded_title` and `folded` (guide/search_fold.py, whose letters these must be).
+const KAZAKH_TO_RUSSIAN = { ә: "а", ғ: "г", қ: "к", ң: "н", ө: "о", ұ: "у", ү: "у", һ: "х", і: "и" };
+const KAZAKH_LETTER = /[әғқңөұүһі]/g;
+// Latin letters typed for the Kazakh ones they look like, inside a Cyrillic word ("әкiмдiк").
+const LOOK_ALIKES = { i: "і", y: "ү" };
+const WORD = /[\p{L}\p{N}_]+/gu;
+const kazakhPage = document.documentElement.lang === "kk";
+
+function foldKazakh(text) {
+  return text.toLowerCase().replace(KAZAKH_LETTER, (letter) => KAZAKH_TO_RUSSIAN[letter]);
+}
+
+function withKazakhLetters(query) {
+  return query
+    .toLowerCase()
+    .replace(WORD, (word) =>
+      /\p{Script=Cyrillic}/u.test(word) ? word.replace(/[iy]/g, (c) => LOOK_ALIKES[c]) : word,
+    );
+}
+
+function markedWords(text, foldedTerms) {
+  // Words of a folded match, which Pagefind does not mark (it matched the metadata): marked
+  // here as Pagefind marks a word that begins with a term searched for.
+  const nodes = [];
+  let last = 0;
+  for (const match of text.matchAll(WORD)) {
+    const folded = foldKazakh(match[0]);
+    if (folded === match[0].toLowerCase()) continue; // Pagefind would have matched it itself
+    if (!foldedTerms.some((term) => folded.startsWith(term))) continue;
+    nodes.push(document.createTextNode(text.slice(last, match.index)));
+    const mark = document.createElement("mark");
+    mark.textContent = match[0];
+    nodes.push(mark);
+    last = match.index + match[0].length;
+  }
+  nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
+
+function excerptNodes(html, foldedTerms) {
   // The excerpt marks matches with <mark>; keep those and treat everything else as text.
   const fragment = document.createDocumentFragment();
   html.split(/(<mark>|<\/mark>)/).reduce((inMark, part) => {
     if (part === "<mark>") return true;
     if (part === "</mark>") return false;
-    const text = document.createTextNode(part.replace(/<[^>]*>/g, ""));
+    const text = part.replace(/<[^>]*>/g, "");
     if (inMark) {
       const mark = document.createElement("mark");
-      mark.appendChild(text);
+      mark.textContent = text;
       fragment.appendChild(mark);
     } else {
-      fragment.appendChild(text);
+      fragment.append(...markedWords(text, foldedTerms));
     }
     return inMark;
   }, false);
@@ -31,7 +72,12 @@ async function loadPagefind() {
     // Pagefind's file is found from this script's address, and results link from the site's
     // root: search works wherever the frozen site is served from, at any path.
     const pagefind = await import("../../pagefind/pagefind.js");
-    await pagefind.options({ baseUrl: siteRoot.pathname });
+    await pagefind.options({
+      baseUrl: siteRoot.pathname,
+      // A folded title counts as Pagefind counts a title (5); a folded word of the text about
+      // as a word the text uses a few times (2), above a word that only begins like it.
+      ...(kazakhPage && { ranking: { metaWeights: { title: 5, folded_title: 5, folded: 2 } } }),
+    });
     await pagefind.init();
     return pagefind;
   } catch (error) {
@@ -57,7 +103,14 @@ if (form) {
       status.textContent = form.dataset.textUnavailable;
       return;
     }
-    const search = await pagefind.search(query);
+    // On a Kazakh page a query without Kazakh letters is already in the folded form. One with
+    // them is searched as typed, and folded only if that finds nothing (a letter mistyped).
+    const terms = kazakhPage ? withKazakhLetters(query) : query;
+    let search = await pagefind.search(terms);
+    if (kazakhPage && search.results.length === 0 && foldKazakh(terms) !== terms) {
+      search = await pagefind.search(foldKazakh(terms));
+    }
+    const foldedTerms = kazakhPage ? foldKazakh(terms).match(WORD) || [] : [];
     const found = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
     if (found.length === 0) {
       status.textContent = form.dataset.textNone;
@@ -79,7 +132,7 @@ if (form) {
       heading.appendChild(link);
       const excerpt = document.createElement("p");
       excerpt.className = "govuk-body-s";
-      excerpt.appendChild(excerptNodes(page.excerpt));
+      excerpt.appendChild(excerptNodes(page.excerpt, foldedTerms));
       item.append(heading, excerpt);
       results.appendChild(item);
     }

@@ -52,6 +52,47 @@ def test_search_finds_a_service_by_a_word_from_its_title(
     expect(page.get_by_role("heading", level=1)).to_have_text(service.title)
 
 
+@pytest.mark.parametrize(
+    ("typed", "path", "spelled"),
+    [
+        pytest.param("Кордай", "bodies/korday-district-akimat/", "Қордай", id="korday"),
+        pytest.param(
+            "тургын уй", "services/zhambyl-housing-registration-2008/", "тұрғын үй", id="housing"
+        ),
+        pytest.param(
+            "кезекке кою",
+            "services/zhambyl-housing-registration-2008/",
+            "кезекке қою",
+            id="queue",
+        ),
+    ],
+)
+def test_kazakh_typed_without_kazakh_letters_finds_the_page_under_its_kazakh_title(
+    page: Page, static_server, screenshot, typed, path, spelled
+):
+    # A keyboard without Kazakh letters writes "кезекке кою" for "кезекке қою".
+    title = heading_of("kk", path)
+    assert spelled.lower() in title.lower()
+
+    page.goto(f"{static_server}/kk/search/")
+    page.locator("#search-query").fill(typed)
+    page.locator("#search-query").press("Enter")
+    result = page.locator(f"#search-results a[href='/kk/{path}']")
+    expect(result).to_have_text(title)
+    # Its excerpt marks each word searched for as the page writes it.
+    item = page.locator("#search-results li").filter(has=page.locator(f"a[href='/kk/{path}']"))
+    marked = item.locator("mark")
+    marked_words = [text.strip("«»").lower() for text in marked.all_text_contents()]
+    for word in spelled.lower().split():
+        assert any(marked_word.startswith(word) for marked_word in marked_words), marked_words
+    # The folded words the index holds never show.
+    results = page.locator("#search-results")
+    for word, written in zip(typed.split(), spelled.split(), strict=True):
+        if word.lower() != written.lower():
+            expect(results).not_to_contain_text(word, ignore_case=True)
+    screenshot(page, "results")
+
+
 def heading_of(lang: str, path: str) -> str | None:
     """The h1 the content gives the page at `path`, for the pages named by content."""
     kind, _, item = path.rstrip("/").partition("/")

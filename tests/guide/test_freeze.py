@@ -150,14 +150,40 @@ def test_pagefind_builds_a_separate_index_for_each_language(site):
         assert entry["languages"][lang]["page_count"] > 0
 
 
-def indexed_text(out, lang: str) -> dict[str, str]:
-    """The text Pagefind stored for each page of a language, by URL (its fragments are gzipped
+def indexed_fragments(out, lang: str) -> dict[str, dict]:
+    """What Pagefind stored for each page of a language, by URL (its fragments are gzipped
     JSON after a signature)."""
     found = {}
     for path in (out / "pagefind" / "fragment").glob(f"{lang}_*.pf_fragment"):
         data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        found[data["url"]] = data["content"]
+        found[data["url"]] = data
     return found
+
+
+def indexed_text(out, lang: str) -> dict[str, str]:
+    """The text Pagefind stored for each page of a language, by URL."""
+    return {url: data["content"] for url, data in indexed_fragments(out, lang).items()}
+
+
+def test_kazakh_pages_are_indexed_with_their_words_folded_and_russian_pages_as_they_are(
+    site, real_content
+):
+    out, _ = site
+    url = "/kk/services/zhambyl-housing-registration-2008/"
+    service = real_content["kk"].services["zhambyl-housing-registration-2008"]
+    kazakh = indexed_fragments(out, "kk")[url]
+    assert "тургын" in kazakh["meta"]["folded_title"].split()
+    assert "кою" in kazakh["meta"]["folded_title"].split()
+    assert "кордай" in kazakh["meta"]["folded"].split()
+    # The excerpts come from the page's own text, which stays as written.
+    assert service.title in kazakh["content"]
+    assert "тургын" not in kazakh["content"]
+    # Words Pagefind does not index (the offices' addresses) are not folded in either.
+    office = real_content["kk"].bodies[service.channels[0].bodies[0]]
+    assert "мөлтек ауданы" in office.address and "мөлтек" not in kazakh["content"]
+    assert "молтек" not in kazakh["meta"]["folded"].split()
+    for russian in indexed_fragments(out, "ru").values():
+        assert not {"folded_title", "folded"} & set(russian["meta"]), russian["url"]
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
