@@ -379,6 +379,11 @@ def act(complaint_id: int, action_name: str):
     form = FORMS[action](prefix=action.value)
     form = _refill_choices(form, action, complaint)
     if not form.validate_on_submit():
+        if action not in _actions_for(complaint):
+            # The form is no longer on the page to show its errors in (a colleague moved the
+            # complaint on): that, not a missing field, is what the member needs to know.
+            changed = form.version.data != str(complaint.version)
+            return _render_refused(complaint_id, action, changed_meanwhile=changed)
         return _render(complaint, failed=(action, form), status=400)
     try:
         services.take_action(
@@ -399,59 +404,13 @@ def act(complaint_id: int, action_name: str):
         # Refused, as it must be, but what the member typed is given back, as after a session
         # that ended: the page as the complaint is now, with their form filled in.
         db.session.rollback()
-        return _render_given_back(
-            _complaint_in_scope(complaint_id),
-            action.value,
-            list(request.form.items(multi=True)),
-            refilled=_(
-                "Someone else changed this complaint while you were working on it. Nothing "
-                "was saved. What you sent is in the form below: check the complaint as it is "
-                "now and send it again."
-            ),
-            to_copy=_(
-                "Someone else changed this complaint while you were working on it, and this "
-                "action is no longer possible for it. Nothing was saved. What you wrote is "
-                "shown below so that you can copy it."
-            ),
-            nothing_to_copy=_(
-                "Someone else changed this complaint while you were working on it, and this "
-                "action is no longer possible for it. Nothing was saved."
-            ),
-            status=409,
-        )
+        return _render_refused(complaint_id, action, changed_meanwhile=True)
     except TransitionNotAllowed:
         # The workflow refused it: the complaint is in a state where this action has no place
-        # (a colleague closed it, or the form came from an older page). Nothing was saved; as
-        # after a conflict, the member sees the complaint as it is now and keeps their text.
+        # (the form came from an older page, or was forged). Nothing was saved; as after a
+        # conflict, the member sees the complaint as it is now and keeps their text.
         db.session.rollback()
-        complaint = _complaint_in_scope(complaint_id)
-        lang = current_language()
-        now_in = {
-            "state": state_label(complaint.status, lang),
-            "action": ACTION_LABELS[action][lang],
-        }
-        return _render_given_back(
-            complaint,
-            action.value,
-            list(request.form.items(multi=True)),
-            refilled=_(
-                "This action was refused. Nothing was saved. The complaint is now "
-                "“%(state)s”: what you sent is in the form below; check the complaint as it is "
-                "now and send it again.",
-                **now_in,
-            ),
-            to_copy=_(
-                "The complaint is now “%(state)s”, so “%(action)s” is no longer possible. "
-                "Nothing was saved. What you wrote is shown below so that you can copy it.",
-                **now_in,
-            ),
-            nothing_to_copy=_(
-                "The complaint is now “%(state)s”, so “%(action)s” is no longer possible. "
-                "Nothing was saved.",
-                **now_in,
-            ),
-            status=409,
-        )
+        return _render_refused(complaint_id, action, changed_meanwhile=False)
     except InvalidActionDetails as error:
         field = getattr(form, SHOWN_ON.get(error.field, error.field), None)
         if error.field == "day_off":
@@ -468,6 +427,60 @@ def act(complaint_id: int, action_name: str):
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("Done: %(action)s.", action=ACTION_LABELS[action][current_language()]), "success")
     return redirect(url_for(".complaint", complaint_id=complaint_id))
+
+
+def _render_refused(complaint_id: int, action: Action, *, changed_meanwhile: bool):
+    """The complaint as it is now, with 409, after an action that was not saved: the action
+    form filled in again if the action is still possible, its texts to copy if not. When the
+    action is no longer possible the message names the complaint's status and the action, so
+    that the member sees at once what happened (a colleague answered, closed or forwarded it).
+    """
+    complaint = _complaint_in_scope(complaint_id)
+    lang = current_language()
+    now_in = {"state": state_label(complaint.status, lang), "action": ACTION_LABELS[action][lang]}
+    if changed_meanwhile:
+        refilled = _(
+            "Someone else changed this complaint while you were working on it. Nothing "
+            "was saved. What you sent is in the form below: check the complaint as it is "
+            "now and send it again."
+        )
+        to_copy = _(
+            "Someone else changed this complaint while you were working on it: it is now "
+            "“%(state)s”, so “%(action)s” is no longer possible. Nothing was saved. What you "
+            "wrote is shown below so that you can copy it.",
+            **now_in,
+        )
+        nothing_to_copy = _(
+            "Someone else changed this complaint while you were working on it: it is now "
+            "“%(state)s”, so “%(action)s” is no longer possible. Nothing was saved.",
+            **now_in,
+        )
+    else:
+        refilled = _(
+            "This action was refused. Nothing was saved. The complaint is now "
+            "“%(state)s”: what you sent is in the form below; check the complaint as it is "
+            "now and send it again.",
+            **now_in,
+        )
+        to_copy = _(
+            "The complaint is now “%(state)s”, so “%(action)s” is no longer possible. "
+            "Nothing was saved. What you wrote is shown below so that you can copy it.",
+            **now_in,
+        )
+        nothing_to_copy = _(
+            "The complaint is now “%(state)s”, so “%(action)s” is no longer possible. "
+            "Nothing was saved.",
+            **now_in,
+        )
+    return _render_given_back(
+        complaint,
+        action.value,
+        list(request.form.items(multi=True)),
+        refilled=refilled,
+        to_copy=to_copy,
+        nothing_to_copy=nothing_to_copy,
+        status=409,
+    )
 
 
 def _refill_choices(form, action: Action, complaint: Complaint):

@@ -156,7 +156,10 @@ def test_two_staff_acting_at_once_the_second_gets_a_clear_message(app, team):
     assert second.status_code == 409
     message = text_of(second)
     assert "Сіз жұмыс істеп жатқанда бұл шағымды басқа біреу өзгертті" in message
-    assert "енді шағым бойынша бұл әрекет мүмкін емес" in message
+    assert (
+        "ол қазір «Қараусыз қалдырылды» мәртебесінде, сондықтан «Ескертпе қосу» әрекеті енді "
+        "мүмкін емес"
+    ) in message
     # A note is no longer possible on a closed complaint: its text is there to copy.
     assert "Менің ескертпем" in message
     after = load(app, complaint_id)
@@ -396,3 +399,61 @@ def test_the_conflict_message_speaks_russian_on_russian_pages(app, team):
     assert "Пока вы работали, эту жалобу изменил другой сотрудник. Ничего не сохранено." in (
         text_of(refused)
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "kk",
+            "Сіз жұмыс істеп жатқанда бұл шағымды басқа біреу өзгертті: ол қазір «Жауап берілді» "
+            "мәртебесінде, сондықтан «Жобаны пысықтауға қайтару» әрекеті енді мүмкін емес. "
+            "Ештеңе сақталған жоқ.",
+        ),
+        (
+            "ru",
+            "Пока вы работали, эту жалобу изменил другой сотрудник: она сейчас в статусе «Дан "
+            "ответ», поэтому действие «Вернуть проект на доработку» больше невозможно. Ничего "
+            "не сохранено.",
+        ),
+    ],
+)
+def test_an_action_a_colleague_made_impossible_names_the_status_and_the_action(
+    app, team, lang, message
+):
+    complaint_id = put_in_state(app, State.ANSWER_DRAFTED, executor_id=team["executor"].id)
+    opened = load(app, complaint_id).version  # both tabs show the draft
+    head = team["head"]
+    head.lang = lang
+    assert head.act(complaint_id, "approve_answer", version=opened).status_code == 302
+
+    reason = "Жауапқа мекенжай мен мерзімді қосыңыз."
+    refused = head.act(complaint_id, "return_draft", version=opened, reason=reason)
+
+    assert refused.status_code == 409
+    assert message in text_of(refused)
+    shown = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    assert [tag.get_text(strip=True) for tag in shown.select(".qz-unsent")] == [reason]
+    assert load(app, complaint_id).status == "answered"
+
+
+def test_an_incomplete_form_for_an_action_no_longer_possible_says_why_and_keeps_the_text(app, team):
+    """The form's own errors could not be shown: the form is no longer on the page."""
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    opened = load(app, complaint_id).version
+    head = team["head"]
+    assert head.act(complaint_id, "leave_without_review", reason="Повтор").status_code == 302
+
+    reason = "Тұрғын үй инспекциясынан қосымша құжаттар сұралды."
+    refused = head.act(complaint_id, "extend", version=opened, reason=reason)  # no date
+
+    assert refused.status_code == 409
+    message = text_of(refused)
+    assert (
+        "ол қазір «Қараусыз қалдырылды» мәртебесінде, сондықтан «Қарау мерзімін ұзарту» "
+        "әрекеті енді мүмкін емес"
+    ) in message
+    assert "Жаңа мерзімді" not in message  # no error for a field the page does not have
+    shown = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    assert shown.select(".govuk-error-summary a") == []
+    assert [tag.get_text(strip=True) for tag in shown.select(".qz-unsent")] == [reason]
