@@ -526,7 +526,7 @@ class QueueFilters(FlaskForm):
     due = SelectField(_l("Due"), validators=[Optional()], widget=PlainSelect())
     akimat = SelectField(_l("Akimat"), validators=[Optional()], widget=PlainSelect())
     q = StringField(
-        _l("Registration number or applicant's name"),
+        _l("Registration number, applicant's name or subject"),
         filters=[clean_line],
         validators=[Optional(), Length(max=100)],
         widget=PlainTextInput(),

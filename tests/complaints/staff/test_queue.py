@@ -213,6 +213,20 @@ def test_a_search_by_subject_ignores_case_in_cyrillic_letters(app, team, typed):
     assert numbers_in(team["head"].get(f"/?q={typed}")) == [documents]
 
 
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [
+        ("kk", "Тіркеу нөмірі, өтініш берушінің аты немесе шағымның тақырыбы"),
+        ("ru", "Регистрационный номер, имя заявителя или тема жалобы"),
+    ],
+)
+def test_the_search_box_says_it_finds_a_subject_too(team, lang, label):
+    head = team["head"]
+    head.lang = lang
+    shown = page(head.get("/")).select_one("label[for=q]")
+    assert shown.get_text(strip=True) == label
+
+
 @pytest.mark.parametrize("executor", ["²", "١", "99999999999999999999", "-1", "1.0"])
 def test_an_executor_filter_that_is_not_a_staff_id_is_ignored_not_an_error(team, queue, executor):
     response = team["head"].get(f"/?executor={executor}")
