@@ -124,6 +124,9 @@ def event_title(event: ComplaintEvent, lang: str) -> str:
         return _("Answer drafted: %(outcome)s", outcome=outcome_label(details.get("outcome"), lang))
     if action in {"assign", "reassign"}:
         return _("Executor assigned: %(name)s", name=details.get("executor_name", ""))
+    if action == "return_draft":
+        # Its new state, "in review", would read as if the review had only started.
+        return _("Draft answer returned for revision")
     if event.to_status and event.to_status != event.from_status:
         return state_label(event.to_status, lang)
     return action

@@ -457,3 +457,20 @@ def test_an_incomplete_form_for_an_action_no_longer_possible_says_why_and_keeps_
     shown = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
     assert shown.select(".govuk-error-summary a") == []
     assert [tag.get_text(strip=True) for tag in shown.select(".qz-unsent")] == [reason]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("kk", "Жоба пысықтауға қайтарылды"), ("ru", "Проект возвращён на доработку")],
+)
+def test_a_returned_draft_is_named_so_in_the_history_not_as_a_review_started(
+    app, team, lang, title
+):
+    complaint_id = put_in_state(app, State.ANSWER_DRAFTED, executor_id=team["executor"].id)
+    head = team["head"]
+    head.lang = lang
+    assert head.act(complaint_id, "return_draft", reason="Уточните срок.").status_code == 302
+
+    shown = page(head.get(f"/complaints/{complaint_id}/"))
+    titles = [tag.get_text(" ", strip=True) for tag in shown.select(".qz-timeline__title")]
+    assert titles[-1].startswith(title), titles
