@@ -15,6 +15,7 @@ from complaints.domain.deadlines import DueStatus, deadline_rule, due_status
 from complaints.domain.workflow import OUTCOME_LABELS, STATE_LABELS, Outcome, State
 from complaints.mail import TemplateMessages
 from complaints.models import Complaint, ComplaintEvent
+from qyzmet.extensions import db
 from qyzmet.templating import ALMATY
 
 messages = TemplateMessages()
@@ -55,6 +56,29 @@ def outcome_label(outcome: str | None, lang: str) -> str:
 
 def legal_basis(rule_kind: str, lang: str) -> str:
     return deadline_rule(rule_kind).basis.citation(lang)
+
+
+# The rule an extension is decided under (a reasoned decision, the applicant told: APPC art. 76).
+EXTENSION_RULE = "extension_notice"
+
+
+def deadline_basis(complaint: Complaint, lang: str) -> str:
+    """What set the complaint's due date: its rule, and, once the head has extended it, the
+    extension's basis too. An extended date shown under the rule's article alone would claim
+    the law gave a longer review than it does."""
+    basis = legal_basis(complaint.deadline_rule, lang)
+    extended = db.session.execute(
+        db.select(ComplaintEvent.id)
+        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.action == "extend")
+        .limit(1)
+    ).first()
+    if extended is None:
+        return basis
+    return _(
+        "%(basis)s; extended by the akimat's reasoned decision (%(extension_basis)s)",
+        basis=basis,
+        extension_basis=legal_basis(EXTENSION_RULE, lang),
+    )
 
 
 def complaint_due_status(complaint: Complaint) -> DueStatus | None:

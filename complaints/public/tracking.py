@@ -33,7 +33,7 @@ from complaints.public import blueprint
 from complaints.public.forms import SurveyForm, TrackForm, WithdrawForm, clean_line
 from complaints.web import (
     complaint_due_status,
-    legal_basis,
+    deadline_basis,
     messages,
     outcome_label,
     secret,
@@ -174,7 +174,7 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
         state_label=state_label(complaint.status, lang),
         outcome=outcome_label(complaint.outcome, lang),
         due_status=complaint_due_status(complaint),
-        basis=legal_basis(complaint.deadline_rule, lang),
+        basis=deadline_basis(complaint, lang),
         akimat=directory.akimat(complaint.akimat_id, lang),
         service_title=directory.service_title(complaint.service_id, lang),
         entries=timeline(complaint, lang, public_only=True),

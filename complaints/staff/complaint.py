@@ -48,7 +48,7 @@ from complaints.staff.forms import (
 from complaints.staff.queue import channel_label
 from complaints.web import (
     complaint_due_status,
-    legal_basis,
+    deadline_basis,
     messages,
     outcome_label,
     secret,
@@ -189,7 +189,7 @@ def _render(
         state_label=state_label(complaint.status, lang),
         outcome=outcome_label(complaint.outcome, lang),
         due_status=complaint_due_status(complaint),
-        basis=legal_basis(complaint.deadline_rule, lang),
+        basis=deadline_basis(complaint, lang),
         akimat_name=directory.body_name(complaint.akimat_id, lang),
         service_title=directory.service_title(complaint.service_id, lang),
         office_name=directory.body_name(complaint.office_id, lang),

@@ -160,24 +160,30 @@ def test_forwarding_to_an_outside_body_records_it(app, team):
     assert complaint.forwarded_to_body == "Департамент юстиции"
 
 
-def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
-    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+def extend_by_a_month(app, head, complaint_id: int, reason: str):
+    """The head extends the complaint's deadline to about a month later; the new date."""
     due = load(app, complaint_id).due_on
     # About a month later, on a working day: a due date is never a day off.
     month_later = due.replace(
         day=min(due.day, 28), month=due.month % 12 + 1, year=due.year + (due.month == 12)
     )
     later = working_day_from(app, month_later)
-    team["head"].act(
+    head.act(
         complaint_id,
         "extend",
         **{
             "new_due_on-day": str(later.day),
             "new_due_on-month": str(later.month),
             "new_due_on-year": str(later.year),
-            "reason": "Нужен ответ департамента.",
+            "reason": reason,
         },
     )
+    return later
+
+
+def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    later = extend_by_a_month(app, team["head"], complaint_id, "Нужен ответ департамента.")
     assert load(app, complaint_id).due_on == later
     mail = queued_email(app, "extension")
     assert "Нужен ответ департамента." in mail.body
@@ -187,6 +193,35 @@ def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
     assert f"продлён до {normalise(format_date(later, 'long', locale='ru'))}\n" in normalise_lines(
         mail.body
     )
+
+
+EXTENDED_BASIS = {
+    "kk": "мерзім әкімдіктің дәлелді шешімімен ұзартылды (Қазақстан Республикасының Әкімшілік "
+    "рәсімдік-процестік кодексінің 76-бабы)",
+    "ru": "срок продлён мотивированным решением акимата (статья 76 Административного "
+    "процедурно-процессуального кодекса Республики Казахстан)",
+}
+
+
+def test_an_extended_due_date_names_the_extensions_basis_beside_the_laws(app, team):
+    applicant = Applicant(app.test_client(), "kk")
+    number, code, _ = applicant.file_ok()
+    status_page = applicant.track(number, code).headers["Location"]
+    with app.app_context():
+        complaint_id = db.session.execute(
+            db.select(Complaint.id).where(Complaint.registration_number == number)
+        ).scalar_one()
+    assert EXTENDED_BASIS["kk"] not in text_of(applicant.client.get(status_page))
+
+    extend_by_a_month(app, team["head"], complaint_id, "Бөлімнің жауабы керек.")
+    for text in (
+        text_of(applicant.client.get(status_page)),
+        text_of(team["head"].get(f"/complaints/{complaint_id}/")),
+    ):
+        # The review's own basis stays named: the extension adds to it.
+        assert "25-бабының 2-тармағы; " + EXTENDED_BASIS["kk"] in text
+    ru_page = text_of(team["head"].client.get(f"/ru/staff/complaints/{complaint_id}/"))
+    assert "пункт 2 статьи 25 " in ru_page and EXTENDED_BASIS["ru"] in ru_page
 
 
 def test_the_left_without_review_email_says_where_the_decision_is_shown(app, team):
