@@ -37,3 +37,14 @@ def test_a_kazakh_complaint_is_marked_kazakh_on_russian_pages(app, team):
     complaint = page(team["head"].get(f"/complaints/{complaint_id}/"))
     assert complaint.html["lang"] == "ru"
     assert language_of(complaint.find("dd", string="Құжаттар қабылданбады")) == "kk"
+
+
+def test_the_answer_is_written_in_a_box_of_the_complaints_language(app, team):
+    # The executor writes the answer in the applicant's language: the browser spell-checks it,
+    # and a screen reader reads it back, in that language, whatever the page's.
+    complaint_id = new_complaint(
+        app, TARAZ, language="ru", status="in_review", executor_id=team["executor"].id
+    )
+    complaint = page(team["executor"].get(f"/complaints/{complaint_id}/"))
+    assert complaint.html["lang"] == "kk"
+    assert complaint.find("textarea", attrs={"name": "draft_answer-answer"})["lang"] == "ru"
