@@ -147,8 +147,10 @@ if (form) {
     run(query);
   });
 
+  // Any q, blank included: the home page's search form sent with nothing typed arrives as
+  // "?q=", and is answered as the button pressed here with nothing typed.
   const initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) {
+  if (initial !== null) {
     input.value = initial;
     run(initial);
   }

@@ -173,3 +173,20 @@ def test_searching_with_nothing_typed_says_what_to_type(page: Page, static_serve
     page.get_by_role("button", name={"kk": "Іздеу", "ru": "Поиск"}[lang]).click()
     expect(page.locator("#search-status")).to_have_text(hint)
     expect(page.locator("#search-results li")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [
+        ("kk", "Іздейтін сөзді жазыңыз: қызметтің, құжаттың немесе елді мекеннің атауын."),
+        ("ru", "Введите слово для поиска: название услуги, документа или населённого пункта."),
+    ],
+)
+def test_the_home_pages_search_sent_with_nothing_typed_says_what_to_type(
+    page: Page, static_server, lang, hint
+):
+    page.goto(f"{static_server}/{lang}/")
+    page.get_by_role("button", name={"kk": "Іздеу", "ru": "Поиск"}[lang]).click()
+    page.wait_for_url("**/search/?q=")
+    expect(page.locator("#search-status")).to_have_text(hint)
+    expect(page.locator("#search-results li")).to_have_count(0)
