@@ -148,6 +148,8 @@ def test_the_answer_email_says_where_to_turn_with_the_services_own_complaint_pro
     expected = APPEAL[lang]
     for part in ("heading", "service", "act", "repealed", "quality"):
         assert expected[part] in body, part
+    # The act is repealed: the email says so before its words, not after them.
+    assert body.index(expected["repealed"]) < body.index(expected["act"])
     # The guide's "How to complain" section of the service, at the site's full address.
     assert (
         f"https://qyzmet.example/{lang}/services/zhambyl-housing-registration-2008/#complain"

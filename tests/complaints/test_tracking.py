@@ -327,6 +327,8 @@ def test_the_answered_complaints_page_says_where_to_turn_with_the_services_proce
     text = text_of(response)
     for part in ("heading", "service", "act", "repealed", "quality"):
         assert APPEAL[lang][part] in text, part
+    # The act is repealed: the page says so before its words, not after them.
+    assert text.index(APPEAL[lang]["repealed"]) < text.index(APPEAL[lang]["act"])
     section = page(response).select_one("section[aria-labelledby=appeal-heading]")
     link = section.select_one("a[href*='/services/']")
     assert link["href"] == f"/{lang}/services/zhambyl-housing-registration-2008/#complain"
