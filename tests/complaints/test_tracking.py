@@ -363,3 +363,25 @@ def test_a_russian_answer_read_on_the_kazakh_status_page_is_marked_russian(app, 
     subject = soup.find("dd", string="Не выдали справку")
     for tag in (answer, subject):
         assert next(node["lang"] for node in [tag, *tag.parents] if node.get("lang")) == "ru"
+
+
+@pytest.mark.parametrize(
+    ("lang", "office"),
+    [
+        (
+            "kk",
+            "Мекеме «Тараз қаласы әкімдігінің тұрғын үй-коммуналдық шаруашылық, жолаушылар көлігі "
+            "мен автомобиль жолдары бөлімі» мемлекеттік мекемесі",
+        ),
+        (
+            "ru",
+            "Учреждение Государственное учреждение «Отдел жилищно-коммунального хозяйства, "
+            "пассажирского транспорта и автомобильных дорог акимата города Тараз»",
+        ),
+    ],
+)
+def test_the_status_page_names_the_office_the_receipt_named(client, lang, office):
+    applicant = Applicant(client, lang)
+    number, code, receipt = applicant.file_ok(office="taraz-housing-department")
+    assert office in text_of(receipt)
+    assert office in text_of(client.get(applicant.track(number, code).headers["Location"]))
