@@ -177,6 +177,8 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
         basis=deadline_basis(complaint, lang),
         akimat=directory.akimat(complaint.akimat_id, lang),
         service_title=directory.service_title(complaint.service_id, lang),
+        # As the receipt, the coupon and the receipt email name it.
+        office_name=directory.body_name(complaint.office_id, lang),
         entries=timeline(complaint, lang, public_only=True),
         forwarded_to=forwarded_to,
         # A decision the applicant may disagree with: where to turn next.

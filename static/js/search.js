@@ -16,6 +16,8 @@ const KAZAKH_LETTER = /[әғқңөұүһі]/g;
 const LOOK_ALIKES = { i: "і", y: "ү" };
 const WORD = /[\p{L}\p{N}_]+/gu;
 const kazakhPage = document.documentElement.lang === "kk";
+// Results listed: enough to scroll on a phone; more means the query should be narrowed.
+const SHOWN_AT_MOST = 20;
 
 function foldKazakh(text) {
   return text.toLowerCase().replace(KAZAKH_LETTER, (letter) => KAZAKH_TO_RUSSIAN[letter]);
@@ -111,15 +113,25 @@ if (form) {
       search = await pagefind.search(foldKazakh(terms));
     }
     const foldedTerms = kazakhPage ? foldKazakh(terms).match(WORD) || [] : [];
-    const found = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
+    const found = await Promise.all(
+      search.results.slice(0, SHOWN_AT_MOST).map((result) => result.data()),
+    );
     if (found.length === 0) {
       status.textContent = form.dataset.textNone;
       return;
     }
-    status.textContent =
-      found.length === 1
-        ? form.dataset.textCountOne
-        : form.dataset.textCountMany.replace("{count}", String(search.results.length));
+    const total = String(search.results.length);
+    if (search.results.length > found.length) {
+      // Only the closest are listed: a count of all, alone, reads as a list cut short.
+      status.textContent = form.dataset.textCountMore
+        .replace("{count}", total)
+        .replace("{shown}", String(found.length));
+    } else {
+      status.textContent =
+        found.length === 1
+          ? form.dataset.textCountOne
+          : form.dataset.textCountMany.replace("{count}", total);
+    }
     for (const page of found) {
       const item = document.createElement("li");
       item.className = "qz-search-results__item";
@@ -147,8 +159,10 @@ if (form) {
     run(query);
   });
 
+  // Any q, blank included: the home page's search form sent with nothing typed arrives as
+  // "?q=", and is answered as the button pressed here with nothing typed.
   const initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) {
+  if (initial !== null) {
     input.value = initial;
     run(initial);
   }

@@ -6,6 +6,8 @@ http.server, which knows nothing of Flask, so only what was frozen can answer.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser_support import CONTENT
 from playwright.sync_api import Page, expect
@@ -173,3 +175,45 @@ def test_searching_with_nothing_typed_says_what_to_type(page: Page, static_serve
     page.get_by_role("button", name={"kk": "Іздеу", "ru": "Поиск"}[lang]).click()
     expect(page.locator("#search-status")).to_have_text(hint)
     expect(page.locator("#search-results li")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [
+        ("kk", "Іздейтін сөзді жазыңыз: қызметтің, құжаттың немесе елді мекеннің атауын."),
+        ("ru", "Введите слово для поиска: название услуги, документа или населённого пункта."),
+    ],
+)
+def test_the_home_pages_search_sent_with_nothing_typed_says_what_to_type(
+    page: Page, static_server, lang, hint
+):
+    page.goto(f"{static_server}/{lang}/")
+    page.get_by_role("button", name={"kk": "Іздеу", "ru": "Поиск"}[lang]).click()
+    page.wait_for_url("**/search/?q=")
+    expect(page.locator("#search-status")).to_have_text(hint)
+    expect(page.locator("#search-results li")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "status"),
+    [
+        (
+            "kk",
+            "тургын уй",
+            r"^\d+ бет табылды, оның ең сәйкес 20 беті көрсетілді\. "
+            r"Іздеуді нақтылау үшін тағы бір сөз қосыңыз\.$",
+        ),
+        (
+            "ru",
+            "жилище",
+            r"^Найдено страниц: \d+, показаны 20 наиболее подходящих\. "
+            r"Чтобы сузить поиск, добавьте ещё одно слово\.$",
+        ),
+    ],
+)
+def test_a_search_with_more_pages_than_listed_says_only_the_closest_are_shown(
+    page: Page, static_server, lang, query, status
+):
+    page.goto(f"{static_server}/{lang}/search/?q={query}")
+    expect(page.locator("#search-status")).to_have_text(re.compile(status))
+    expect(page.locator("#search-results li")).to_have_count(20)

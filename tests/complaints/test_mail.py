@@ -8,7 +8,14 @@ from email.header import decode_header, make_header
 
 import pytest
 from aiosmtpd.controller import Controller
-from helpers import APPEAL, Applicant, answer_through_the_back_office, normalise
+from helpers import (
+    APPEAL,
+    Applicant,
+    answer_through_the_back_office,
+    hidden_fields,
+    normalise,
+    text_of,
+)
 
 from complaints import mail, services
 from complaints.mail import Postbox, ascii_address, build_message, deliver_pending
@@ -148,6 +155,8 @@ def test_the_answer_email_says_where_to_turn_with_the_services_own_complaint_pro
     expected = APPEAL[lang]
     for part in ("heading", "service", "act", "repealed", "quality"):
         assert expected[part] in body, part
+    # The act is repealed: the email says so before its words, not after them.
+    assert body.index(expected["repealed"]) < body.index(expected["act"])
     # The guide's "How to complain" section of the service, at the site's full address.
     assert (
         f"https://qyzmet.example/{lang}/services/zhambyl-housing-registration-2008/#complain"
@@ -471,3 +480,17 @@ def test_an_address_whose_name_is_not_in_latin_letters_fails_visibly_not_mangled
     assert ascii_address("Asan@Пример.РФ") == "Asan@xn--e1afmkfd.xn--p1ai"
     with pytest.raises(ValueError, match="before the @ is not ASCII"):
         ascii_address("асан@example.kz")
+
+
+def test_a_withdrawal_is_said_in_kazakh_to_be_taken_back_by_the_applicant(smtp_app, smtp_server):
+    """GLOSSARY: withdrawn is "кері қайтарып алды" (the applicant took it back); "кері
+    қайтарылды" reads as "returned", as if the akimat had sent the complaint back."""
+    _, inbox = smtp_server
+    client = smtp_app.test_client()
+    applicant = Applicant(client, "kk")
+    number, code, _ = applicant.file_ok()
+    location = applicant.track(number, code).headers["Location"]
+    tokens = hidden_fields(client.get(location).get_data(as_text=True))
+    client.post(f"/kk/complaints/track/{number}/withdraw/", data={**tokens, "confirm": "y"})
+    assert "Шағымыңыз кері қайтарып алынды." in text_of(client.get(location))
+    assert subject_of(inbox.messages[-1]) == f"{number} шағымы кері қайтарып алынды"

@@ -327,6 +327,8 @@ def test_the_answered_complaints_page_says_where_to_turn_with_the_services_proce
     text = text_of(response)
     for part in ("heading", "service", "act", "repealed", "quality"):
         assert APPEAL[lang][part] in text, part
+    # The act is repealed: the page says so before its words, not after them.
+    assert text.index(APPEAL[lang]["repealed"]) < text.index(APPEAL[lang]["act"])
     section = page(response).select_one("section[aria-labelledby=appeal-heading]")
     link = section.select_one("a[href*='/services/']")
     assert link["href"] == f"/{lang}/services/zhambyl-housing-registration-2008/#complain"
@@ -361,3 +363,25 @@ def test_a_russian_answer_read_on_the_kazakh_status_page_is_marked_russian(app, 
     subject = soup.find("dd", string="Не выдали справку")
     for tag in (answer, subject):
         assert next(node["lang"] for node in [tag, *tag.parents] if node.get("lang")) == "ru"
+
+
+@pytest.mark.parametrize(
+    ("lang", "office"),
+    [
+        (
+            "kk",
+            "Мекеме «Тараз қаласы әкімдігінің тұрғын үй-коммуналдық шаруашылық, жолаушылар көлігі "
+            "мен автомобиль жолдары бөлімі» мемлекеттік мекемесі",
+        ),
+        (
+            "ru",
+            "Учреждение Государственное учреждение «Отдел жилищно-коммунального хозяйства, "
+            "пассажирского транспорта и автомобильных дорог акимата города Тараз»",
+        ),
+    ],
+)
+def test_the_status_page_names_the_office_the_receipt_named(client, lang, office):
+    applicant = Applicant(client, lang)
+    number, code, receipt = applicant.file_ok(office="taraz-housing-department")
+    assert office in text_of(receipt)
+    assert office in text_of(client.get(applicant.track(number, code).headers["Location"]))
