@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from qyzmet.extensions import limiter
+from qyzmet.templating import almaty_moment
+
+# A wait longer than this is worth a time to come back at, not "a few minutes".
+SAY_WHEN_AFTER = timedelta(minutes=5)
 
 
 def render_error(status: int, title: str, message: str, error: HTTPException | None = None):
@@ -61,7 +69,7 @@ def init_app(app: Flask) -> None:
         return render_error(
             429,
             _("Too many attempts"),
-            _("You have made too many attempts in a short time. Wait a few minutes and try again."),
+            _too_many_attempts_message(),
             error,
         )
 
@@ -99,3 +107,20 @@ def init_app(app: Flask) -> None:
                 "number, it was not received."
             ),
         )
+
+
+def _too_many_attempts_message() -> str:
+    """How long to wait, from the limit that was reached: a minute's limit passes in a few
+    minutes, but a day's (tracking one number) or a quarter of an hour's (a staff account)
+    would leave "a few minutes" untrue, and the visitor trying again in vain."""
+    limit = limiter.current_limit
+    if limit is not None and limit.breached:
+        now = datetime.now(UTC)
+        reset = datetime.fromtimestamp(limit.reset_at, UTC)
+        if reset - now > SAY_WHEN_AFTER:
+            return _(
+                "You have made too many attempts. Nothing was saved. You can try again "
+                "from %(time)s (Almaty time).",
+                time=almaty_moment(reset, now),
+            )
+    return _("You have made too many attempts in a short time. Wait a few minutes and try again.")

@@ -132,6 +132,14 @@ def local_datetime(value: datetime | None) -> str:
     return f"{long_date(local.date())}, {local:%H:%M}"
 
 
+def almaty_moment(value: datetime, now: datetime) -> str:
+    """A coming moment as Almaty wall-clock time: the time alone when it falls on `now`'s day
+    there, else with its date ("08:00" this evening, "24 ноября 2026 г., 08:00" tomorrow)."""
+    if almaty_date(value) == almaty_date(now):
+        return f"{value.astimezone(ALMATY):%H:%M}"
+    return local_datetime(value)
+
+
 def almaty_date(value: datetime) -> date:
     """The calendar day in Kazakhstan of a stored UTC time."""
     if value.tzinfo is None:

@@ -25,7 +25,7 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 from complaints import directory, services
 from complaints.models import StaffUser
 from qyzmet.extensions import db, login_manager
-from qyzmet.templating import ALMATY, almaty_date, local_datetime
+from qyzmet.templating import almaty_moment
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -92,9 +92,7 @@ def session_end_text() -> str:
     ends = session_ends_at()
     if ends is None:
         return ""
-    if almaty_date(ends) == almaty_date(services.utcnow()):
-        return f"{ends.astimezone(ALMATY):%H:%M}"
-    return local_datetime(ends)
+    return almaty_moment(ends, services.utcnow())
 
 
 def _session_is_current() -> bool:

@@ -42,6 +42,8 @@ def test_guessing_a_tracking_code_twenty_times_in_a_minute_is_stopped(limited_ap
     blocked = applicant.track(number, code)
     assert blocked.status_code == 429
     assert "Слишком много попыток" in text_of(blocked)
+    # The limit reached is a minute's: a few minutes' wait is the truth.
+    assert "Подождите несколько минут" in text_of(blocked)
 
 
 def test_spelling_the_number_another_way_does_not_buy_more_guesses(limited_app):

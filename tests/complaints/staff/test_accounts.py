@@ -91,6 +91,10 @@ def test_repeated_wrong_logins_are_throttled(limited):
     blocked = member.login()  # even the right password waits until the window passes
     assert blocked.status_code == 429
     assert "Әрекеттер тым көп" in text_of(blocked)
+    # The account's limit lasts a quarter of an hour: the page says from when, in Almaty
+    # time, not "a few minutes".
+    assert re.search(r"\d{2}:\d{2} бастап \(Алматы уақытымен\) қайталап", text_of(blocked))
+    assert "Бірнеше минут" not in text_of(blocked)
 
 
 @pytest.mark.parametrize(
