@@ -175,7 +175,8 @@ def test_the_answer_email_without_a_service_gives_only_the_laws_route(smtp_app, 
     assert number in subject_of(message)
     body = normalise(message.get_payload(decode=True).decode())
     expected = APPEAL[lang]
-    assert expected["heading"] in body and expected["quality"] in body
+    assert expected["heading"] in body and expected["quality_alone"] in body
+    assert expected["quality"] not in body  # no "also": nothing comes before it
     assert expected["service"].rsplit("»", 1)[1] not in body  # no service, no act of its own
     assert "/services/" not in body
 

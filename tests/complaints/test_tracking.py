@@ -341,7 +341,8 @@ def test_the_answered_complaints_page_without_a_service_gives_only_the_laws_rout
     answer_through_the_back_office(app, number, outcome="explained", answer="Жауап.")
     response = applicant.client.get(applicant.track(number, code).headers["Location"])
     text = text_of(response)
-    assert APPEAL[lang]["heading"] in text and APPEAL[lang]["quality"] in text
+    assert APPEAL[lang]["heading"] in text and APPEAL[lang]["quality_alone"] in text
+    assert APPEAL[lang]["quality"] not in text  # no "also": nothing comes before it
     assert APPEAL[lang]["service"].rsplit("»", 1)[1] not in text
     section = page(response).select_one("section[aria-labelledby=appeal-heading]")
     assert section.select("a") == []

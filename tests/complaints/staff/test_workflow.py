@@ -233,7 +233,7 @@ def test_the_left_without_review_email_says_where_the_decision_is_shown(app, tea
     assert "Шешім мына бетте де көрсетілген:\nhttp" in mail.body
     # A decision like an answer: the same route onwards, as the sources make no difference.
     assert APPEAL["kk"]["heading"] in mail.body
-    assert APPEAL["kk"]["quality"] in normalise(mail.body)
+    assert APPEAL["kk"]["quality_alone"] in normalise(mail.body)  # no service chosen
 
 
 def normalise_lines(text: str) -> str:
