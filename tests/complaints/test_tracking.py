@@ -203,6 +203,7 @@ def test_an_overdue_complaint_says_so(app, client):
 
 def test_the_applicant_withdraws_an_open_complaint(app, client):
     number, location, tokens = open_tracked_page(client, "ru")
+    assert "Срок ответа" in text_of(client.get(location))
     response = client.post(
         f"/ru/complaints/track/{number}/withdraw/",
         data={**tokens, "reason": "Вопрос решён", "confirm": "y"},
@@ -210,6 +211,7 @@ def test_the_applicant_withdraws_an_open_complaint(app, client):
     assert response.status_code == 302
     text = text_of(client.get(location))
     assert "Ваша жалоба отозвана." in text
+    assert "Срок ответа" not in text  # no answer is due from a withdrawn complaint
     assert "Отозвана заявителем" in text
     assert "Вопрос решён" in text
     assert "Отозвать жалобу" not in text
