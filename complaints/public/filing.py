@@ -233,10 +233,14 @@ def coupon():
     rows = [
         (_("Registration number"), complaint.registration_number),
         (_("Access code"), access_code),
-        # Paper has no links: the whole address, as the emails give it.
+        # Paper has no links: the whole address, the number filled in, as the emails and the
+        # registrar's coupon give it.
         (
             _("Tracking page"),
-            current_app.config["SITE_URL"] + url_for("complaints_public.track", lang_code=lang),
+            current_app.config["SITE_URL"]
+            + url_for("complaints_public.track", lang_code=lang)
+            + "?number="
+            + complaint.registration_number,
         ),
         (_("Received"), local_datetime(complaint.received_at)),
         (_("Registered on"), long_date(complaint.registered_on)),

@@ -103,7 +103,7 @@ def test_the_coupon_downloads_as_a_pdf_named_after_the_number(client):
     assert f'filename="{number}.pdf"' in pdf.headers["Content-Disposition"]
     # Paper has no links: the coupon gives the tracking page's whole address.
     text = pdf_text(pdf.data)
-    assert "https://qyzmet.example/kk/complaints/track/" in text
+    assert f"https://qyzmet.example/kk/complaints/track/?number={number}" in text
     assert "Әкімдіктің телефоны" in text
     assert "8-7262-454814" in text
 
