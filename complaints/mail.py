@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from complaints import directory, services
 from complaints.appeal import GUIDE_COMPLAINT_SECTION, appeal_route
 from complaints.domain.access_code import unseal_access_code
-from complaints.domain.deadlines import deadline_rule
+from complaints.domain.deadlines import EXTENSION_RULE, deadline_rule
 from complaints.models import Complaint, Notification
 from qyzmet.database import DatabaseBusy
 from qyzmet.extensions import db
@@ -62,6 +62,8 @@ class TemplateMessages:
                 + "?number="
                 + (context.get("new_number") or complaint.registration_number),
                 **(self.addressee(complaint) if kind in ADDRESSED_KINDS else {}),
+                # An extension is a reasoned decision under its own article, as the pages say.
+                **(self.extension_basis(complaint) if kind == "extension" else {}),
                 **(self.appeal(complaint) if kind in DECISION_KINDS else {}),
                 **context,
                 **translation_context(),
@@ -90,6 +92,11 @@ class TemplateMessages:
             "office_name": directory.body_name(complaint.office_id, lang),
             "basis": deadline_rule(complaint.deadline_rule).basis.citation(lang),
         }
+
+    def extension_basis(self, complaint: Complaint) -> dict[str, Any]:
+        """An extension is a reasoned decision under its own article, as the pages give it."""
+        rule = deadline_rule(EXTENSION_RULE)
+        return {"extension_basis": rule.basis.citation(complaint.language)}
 
     def appeal(self, complaint: Complaint) -> dict[str, Any]:
         """Where to turn after the decision (complaints.appeal), with the full address of the

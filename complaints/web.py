@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from complaints import directory
 from complaints.domain.calendar import DEFAULT_TRANSFERS_PATH, WorkingCalendar
-from complaints.domain.deadlines import DueStatus, deadline_rule, due_status
+from complaints.domain.deadlines import EXTENSION_RULE, DueStatus, deadline_rule, due_status
 from complaints.domain.workflow import OUTCOME_LABELS, STATE_LABELS, Outcome, State
 from complaints.mail import TemplateMessages
 from complaints.models import Complaint, ComplaintEvent
@@ -56,10 +56,6 @@ def outcome_label(outcome: str | None, lang: str) -> str:
 
 def legal_basis(rule_kind: str, lang: str) -> str:
     return deadline_rule(rule_kind).basis.citation(lang)
-
-
-# The rule an extension is decided under (a reasoned decision, the applicant told: APPC art. 76).
-EXTENSION_RULE = "extension_notice"
 
 
 def deadline_basis(complaint: Complaint, lang: str) -> str:

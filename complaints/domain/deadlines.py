@@ -246,6 +246,8 @@ def due_date(
 
 
 FORWARDING_RULE: Final = "forwarding"
+# The rule an extension is decided under: a reasoned decision, the applicant told.
+EXTENSION_RULE: Final = "extension_notice"
 
 
 @dataclass(frozen=True)

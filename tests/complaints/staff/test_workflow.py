@@ -188,6 +188,11 @@ def test_an_extension_moves_the_due_date_and_emails_the_applicant(app, team):
     mail = queued_email(app, "extension")
     assert "Нужен ответ департамента." in mail.body
     assert "Акимат: Акимат города Тараз" in mail.body
+    # Its basis, as the pages give it after the law's article.
+    assert (
+        "Продление срока — мотивированное решение акимата (статья 76 Административного "
+        "процедурно-процессуального кодекса Республики Казахстан)."
+    ) in normalise(mail.body)
     assert mail.language == "ru"
     # Russian long dates end in "г.": the sentence adds no second full stop.
     assert f"продлён до {normalise(format_date(later, 'long', locale='ru'))}\n" in normalise_lines(
