@@ -528,7 +528,16 @@ class QueueFilters(FlaskForm):
     q = StringField(
         _l("Registration number, applicant's name or subject"),
         filters=[clean_line],
-        validators=[Optional(), Length(max=100)],
+        validators=[
+            Optional(),
+            Length(
+                max=100,
+                message=_l(
+                    "Search for 100 characters or fewer: a registration number, a name or "
+                    "words of the subject"
+                ),
+            ),
+        ],
         widget=PlainTextInput(),
     )
     page = IntegerField(validators=[Optional()])

@@ -138,6 +138,9 @@ def _filters(lang: str, scope: list[str], executors: list[tuple[int, str]]) -> Q
         SelectChoice(akimat_id, directory.body_name(akimat_id, lang) or akimat_id)
         for akimat_id in scope
     ]
+    # Only the search box can be wrong in a way worth saying (the lists ignore what they do
+    # not offer): a search longer than any number, name or subject finds nothing, and says why.
+    form.q.validate(form)
     return form
 
 

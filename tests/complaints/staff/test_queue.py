@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from backoffice import BAIZAK, load, new_complaint
 from flask import url_for
-from helpers import page
+from helpers import page, text_of
 
 from complaints.domain.calendar import WorkingCalendar
 from complaints.domain.deadlines import due_status
@@ -296,3 +296,20 @@ def test_each_row_names_its_executor_even_one_who_is_no_longer_an_executor(app, 
     assert rows[number_of(app, former)] == head_name
     assert rows[queue["overdue"]] == executor_name
     assert rows[queue["later"]] == "—"
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "100 таңбадан аспайтын мәтінмен іздеңіз"),
+        ("ru", "Ищите не более чем по 100 символам"),
+    ],
+)
+def test_a_search_too_long_to_match_anything_says_so(team, queue, lang, message):
+    head = team["head"]
+    head.lang = lang
+    response = head.get("/?q=" + "а" * 101)
+    assert response.status_code == 200
+    box = page(response).select_one("#q")
+    assert message in text_of(response)
+    assert "govuk-input--error" in box["class"]
