@@ -87,6 +87,27 @@ async function loadPagefind() {
   }
 }
 
+async function searchAsTyped(pagefind, terms) {
+  return (await pagefind.search(terms)).results;
+}
+
+async function searchKazakh(pagefind, terms) {
+  // A query without Kazakh letters is already in the folded form. One with them is searched
+  // as typed and folded too, since a word may still have a letter typed without its mark
+  // ("тұргын" for "тұрғын"): each page once, at the better of its two scores, and as the typed
+  // search found it when it did, for an excerpt that marks the words searched for.
+  const typed = await searchAsTyped(pagefind, terms);
+  const foldedTerms = foldKazakh(terms);
+  if (foldedTerms === terms) return typed;
+  const byPage = new Map(typed.map((result) => [result.id, result]));
+  for (const result of await searchAsTyped(pagefind, foldedTerms)) {
+    const found = byPage.get(result.id);
+    if (!found) byPage.set(result.id, result);
+    else if (result.score > found.score) byPage.set(result.id, { ...found, score: result.score });
+  }
+  return [...byPage.values()].sort((a, b) => b.score - a.score);
+}
+
 if (form) {
   const input = form.querySelector("input[name=q]");
   const results = document.getElementById(form.dataset.results);
@@ -105,23 +126,20 @@ if (form) {
       status.textContent = form.dataset.textUnavailable;
       return;
     }
-    // On a Kazakh page a query without Kazakh letters is already in the folded form. One with
-    // them is searched as typed, and folded only if that finds nothing (a letter mistyped).
     const terms = kazakhPage ? withKazakhLetters(query) : query;
-    let search = await pagefind.search(terms);
-    if (kazakhPage && search.results.length === 0 && foldKazakh(terms) !== terms) {
-      search = await pagefind.search(foldKazakh(terms));
-    }
+    const matches = kazakhPage
+      ? await searchKazakh(pagefind, terms)
+      : await searchAsTyped(pagefind, terms);
     const foldedTerms = kazakhPage ? foldKazakh(terms).match(WORD) || [] : [];
     const found = await Promise.all(
-      search.results.slice(0, SHOWN_AT_MOST).map((result) => result.data()),
+      matches.slice(0, SHOWN_AT_MOST).map((result) => result.data()),
     );
     if (found.length === 0) {
       status.textContent = form.dataset.textNone;
       return;
     }
-    const total = String(search.results.length);
-    if (search.results.length > found.length) {
+    const total = String(matches.length);
+    if (matches.length > found.length) {
       // Only the closest are listed: a count of all, alone, reads as a list cut short.
       status.textContent = form.dataset.textCountMore
         .replace("{count}", total)

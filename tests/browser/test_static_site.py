@@ -67,6 +67,16 @@ def test_search_finds_a_service_by_a_word_from_its_title(
             "кезекке қою",
             id="queue",
         ),
+        # Kazakh letters in one word and not in the next, or one letter of a word left out.
+        pytest.param(
+            "тұргын үй", "services/zhambyl-housing-registration-2008/", "тұрғын үй", id="mixed"
+        ),
+        pytest.param(
+            "тұрғын уй",
+            "services/zhambyl-housing-registration-2008/",
+            "тұрғын үй",
+            id="mixed-words",
+        ),
     ],
 )
 def test_kazakh_typed_without_kazakh_letters_finds_the_page_under_its_kazakh_title(
