@@ -8,6 +8,8 @@ messages are written to the outbox folder so nothing is lost.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import smtplib
@@ -15,7 +17,7 @@ import threading
 import time
 from email.header import Header
 from email.mime.text import MIMEText
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -134,9 +136,25 @@ def build_message(config: dict[str, Any], notification: Notification) -> MIMETex
     message["Subject"] = Header(notification.subject, "utf-8", header_name="Subject")
     message["Date"] = formatdate(localtime=False)
     domain = sender[1].rsplit("@", 1)[-1] or "qyzmet.local"
-    message["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain=domain)
+    message["Message-ID"] = message_id(notification, config["SECRET_KEY"], domain)
     message["Content-Language"] = notification.language
     return message
+
+
+def message_id(notification: Notification, secret: str, domain: str) -> str:
+    """The same Message-ID each time this email is sent, and no other email's.
+
+    Delivery is at least once: an email the server took but the database could not record is
+    sent again. Mail programs show messages with one Message-ID once, so the applicant sees it
+    once. The keyed digest keeps another installation sending from the same domain (a test
+    one, a restored copy) from ever giving a different email the same Message-ID.
+    """
+    digest = hmac.new(
+        secret.encode(),
+        f"{notification.id}:{notification.created_at.isoformat()}".encode(),
+        hashlib.sha256,
+    ).hexdigest()[:20]
+    return f"<{digest}.{notification.id}@{domain}>"
 
 
 def ascii_address(address: str) -> str:

@@ -4,6 +4,7 @@ import email
 import socket
 import threading
 import time
+from datetime import UTC, datetime
 from email.header import decode_header, make_header
 
 import pytest
@@ -311,6 +312,49 @@ def test_emails_that_cannot_be_recorded_at_all_are_named_in_the_log(
     assert f"emails [{notification.id}] were handed to the mail server" in caplog.text
 
 
+def test_an_email_sent_again_keeps_its_message_id_so_mail_programs_show_it_once(
+    app, smtp_server, monkeypatch
+):
+    # The server took the email but the database could not record it: it is sent again once
+    # its claim expires.
+    controller, inbox = smtp_server
+    _queue_undelivered(app, 2)
+    app.config.update(SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
+    monkeypatch.setattr(mail, "RECORD_RETRY_DELAYS", ())
+    record = services.record_deliveries
+
+    def always_busy(*args):
+        raise DatabaseBusy()
+
+    monkeypatch.setattr(services, "record_deliveries", always_busy)
+    with pytest.raises(DatabaseBusy):
+        deliver_pending(app)
+    monkeypatch.setattr(services, "record_deliveries", record)
+    _expire_claims(app)
+    assert deliver_pending(app) == 2
+
+    first, second = inbox.messages[:2], inbox.messages[2:]
+    assert [m["Message-ID"] for m in first] == [m["Message-ID"] for m in second]
+    assert first[0]["Message-ID"] != first[1]["Message-ID"]
+    domain = app.config["MAIL_FROM"].rsplit("@", 1)[1].rstrip(">")
+    assert all(m["Message-ID"].endswith(f"@{domain}>") for m in inbox.messages)
+
+
+def _expire_claims(app) -> None:
+    """Every email a sender claimed taken as left behind by a crashed sender."""
+    with app.app_context():
+        for notification in db.session.execute(db.select(Notification)).scalars():
+            notification.next_attempt_at = notification.created_at - services.CLAIM_TIMEOUT
+        db.session.commit()
+
+
+def test_the_same_email_in_another_installation_gets_another_message_id(app):
+    notification = Notification(id=1, created_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    ours = mail.message_id(notification, "one secret", "qyzmet.example")
+    assert ours == mail.message_id(notification, "one secret", "qyzmet.example")
+    assert ours != mail.message_id(notification, "another secret", "qyzmet.example")
+
+
 def test_a_pass_sends_all_its_emails_over_one_connection(app, smtp_server):
     controller, inbox = smtp_server
     _queue_undelivered(app, 4)
@@ -439,7 +483,12 @@ def test_a_sender_name_and_a_long_subject_in_kazakh_arrive_whole(smtp_app, smtp_
     message = build_message(
         smtp_app.config,
         Notification(
-            id=7, recipient="asan@example.kz", subject=subject, body="Сәлем\n", language="kk"
+            id=7,
+            recipient="asan@example.kz",
+            subject=subject,
+            body="Сәлем\n",
+            language="kk",
+            created_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
         ),
     )
     parsed = email.message_from_bytes(message.as_bytes())
