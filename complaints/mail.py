@@ -145,8 +145,8 @@ def message_id(notification: Notification, secret: str, domain: str) -> str:
     """The same Message-ID each time this email is sent, and no other email's.
 
     Delivery is at least once: an email the server took but the database could not record is
-    sent again. Mail programs show messages with one Message-ID once, so the applicant sees it
-    once. The keyed digest keeps another installation sending from the same domain (a test
+    sent again. A mail service that folds duplicates by Message-ID (Gmail does) then shows the
+    applicant one email. The keyed digest keeps another installation sending from the same domain (a test
     one, a restored copy) from ever giving a different email the same Message-ID.
     """
     digest = hmac.new(
