@@ -146,8 +146,8 @@ def message_id(notification: Notification, secret: str, domain: str) -> str:
 
     Delivery is at least once: an email the server took but the database could not record is
     sent again. A mail service that folds duplicates by Message-ID (Gmail does) then shows the
-    applicant one email. The keyed digest keeps another installation sending from the same domain (a test
-    one, a restored copy) from ever giving a different email the same Message-ID.
+    applicant one email. The keyed digest keeps another installation sending from the same
+    domain (a test one, a restored copy) from ever giving another email the same Message-ID.
     """
     digest = hmac.new(
         secret.encode(),

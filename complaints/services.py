@@ -358,11 +358,19 @@ def _as_persistent(session: Session, instance: ModelT, row_id: int) -> ModelT:
     return instance
 
 
+def email_recipient(complaint: Complaint) -> str | None:
+    """Where the applicant's emails go, or None: only to one who asked for replies by email
+    (the form says so), and so gave an address."""
+    if complaint.reply_channel != "email" or not complaint.applicant_email:
+        return None
+    return complaint.applicant_email
+
+
 def _email_values(
     complaint: Complaint, kind: str, messages: Messages, now: datetime, **context: Any
 ) -> dict[str, Any] | None:
     """The queued email's row, or None when the applicant asked for no email."""
-    if complaint.reply_channel != "email" or not complaint.applicant_email:
+    if email_recipient(complaint) is None:
         return None
     subject, body = messages.render(kind, complaint, **context)
     return {
@@ -1259,6 +1267,7 @@ __all__ = [
     "answer_survey",
     "claim_notifications",
     "create_staff",
+    "email_recipient",
     "file_complaint",
     "find_by_submission_key",
     "find_for_applicant",

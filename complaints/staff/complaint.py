@@ -426,7 +426,28 @@ def act(complaint_id: int, action_name: str):
         abort(404)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("Done: %(action)s.", action=ACTION_LABELS[action][current_language()]), "success")
+    if action in TOLD_TO_THE_APPLICANT and services.email_recipient(complaint) is None:
+        flash(_by_post_reminder(complaint), "info")
     return redirect(url_for(".complaint", complaint_id=complaint_id))
+
+
+# The decisions the applicant is told of (by email, when they get email): the law gives
+# some of them a time limit (an extension, a forwarding: within 3 working days).
+TOLD_TO_THE_APPLICANT = frozenset(
+    {Action.APPROVE_ANSWER, Action.EXTEND, Action.FORWARD, Action.LEAVE_WITHOUT_REVIEW}
+)
+
+
+def _by_post_reminder(complaint: Complaint) -> str:
+    """No email goes to an applicant who asked for replies by post: the member who took the
+    decision is the one to see that a letter is sent."""
+    if complaint.applicant_address:
+        return _(
+            "The applicant gets replies by post, not by email: send them this decision by "
+            "post, to %(address)s.",
+            address=complaint.applicant_address,
+        )
+    return _("The applicant gave no email address: tell them of this decision by post or by phone.")
 
 
 def _render_refused(complaint_id: int, action: Action, *, changed_meanwhile: bool):

@@ -474,3 +474,40 @@ def test_a_returned_draft_is_named_so_in_the_history_not_as_a_review_started(
     shown = page(head.get(f"/complaints/{complaint_id}/"))
     titles = [tag.get_text(" ", strip=True) for tag in shown.select(".qz-timeline__title")]
     assert titles[-1].startswith(title), titles
+
+
+@pytest.mark.parametrize(
+    ("action", "fields"),
+    [
+        ("leave_without_review", {"reason": "Повторная жалоба."}),
+        ("forward", {"forward_akimat": "baizak-district-akimat"}),
+    ],
+)
+def test_a_decision_on_a_complaint_answered_by_post_reminds_the_head_to_send_a_letter(
+    app, team, action, fields
+):
+    # No email goes to such an applicant; the law still has them told (a forwarding within 3
+    # working days), so the member who decided is told to see to a letter.
+    complaint_id = new_complaint(
+        app,
+        status="in_review",
+        executor_id=team["executor"].id,
+        reply_channel="post",
+        applicant_email=None,
+        applicant_address="Тараз, ул. Абая, 1, кв. 5",
+    )
+    response = team["head"].act(complaint_id, action, **fields)
+    assert response.status_code == 302
+    shown = text_of(team["head"].get(f"/complaints/{complaint_id}/"))
+    assert (
+        "Өтініш беруші жауапты электрондық поштамен емес, поштамен алады: бұл шешімді оған "
+        "поштамен жіберіңіз, мекенжайы: Тараз, ул. Абая, 1, кв. 5." in shown
+    )
+
+
+def test_a_decision_on_a_complaint_answered_by_email_needs_no_reminder(app, team):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    team["head"].act(complaint_id, "leave_without_review", reason="Повторная жалоба.")
+    shown = text_of(team["head"].get(f"/complaints/{complaint_id}/"))
+    assert "Орындалды:" in shown
+    assert "бұл шешімді оған" not in shown
