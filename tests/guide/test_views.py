@@ -409,13 +409,16 @@ def test_every_office_link_on_a_service_page_names_an_akimat_the_form_accepts_fo
     from guide.loader import load_content
     from guide.views import office_complaint_akimats
 
-    for lang, content in load_content().languages.items():
+    # The form judges with the Kazakh content, whichever language its page is in.
+    loaded = load_content()
+    form_rule = loaded["kk"].serves
+    for lang, content in loaded.languages.items():
         for service in content.services.values():
             for office_id, akimat_id in office_complaint_akimats(content, service).items():
-                assert content.serves(akimat_id, office_id), (lang, service.id, office_id)
+                assert form_rule(akimat_id, office_id), (lang, service.id, office_id)
         for body in content.bodies.values():
             if (over := content.akimat_over(body.id)) is not None:
-                assert content.serves(over.id, body.id), (lang, body.id)
+                assert form_rule(over.id, body.id), (lang, body.id)
 
 
 def test_an_akimat_serves_the_offices_of_its_district_and_the_ones_of_its_whole_region():
