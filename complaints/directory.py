@@ -49,6 +49,14 @@ def akimat_over(office_id: str, lang: str = "kk") -> Body | None:
     return _content(lang).akimat_over(office_id)
 
 
+def serves(akimat_id: str, office_id: str) -> bool:
+    """Whether a complaint to the akimat can name the office (see `LanguageContent.serves`)."""
+    content = _content("kk")
+    if akimat_id not in content.bodies or office_id not in content.bodies:
+        return False
+    return content.serves(akimat_id, office_id)
+
+
 def _memoised(build: Callable[[str], list[ChoiceGroup]]) -> Callable[[str], list[ChoiceGroup]]:
     """Build a choice list once per language and content version (every form page uses them)."""
 

@@ -328,6 +328,28 @@ class LanguageContent:
             parent_id = parent.parent
         return None
 
+    def area(self, body_id: str) -> tuple[str, ...]:
+        """Where a body works, widest first: its region's chain down to its own region, then
+        the district it names, if any. A body that names no district serves its whole region
+        (an oblast's public service centre, a city's State Corporation office)."""
+        body = self.bodies[body_id]
+        regions = tuple(reversed(self.lineage(self.body_regions[body_id])))
+        return regions + ((body.district,) if body.district else ())
+
+    def serves(self, akimat_id: str, office_id: str) -> bool:
+        """Whether a complaint to the akimat can be about the office.
+
+        An office the content places under an akimat (`parent`) is that akimat's alone: Taraz's
+        housing department is not Korday's. Any other office belongs to an akimat whose area
+        overlaps its own: one holds the other (a district's office and the oblast's akimat, an
+        oblast-wide office and a district's akimat, two bodies of the same district)."""
+        over = self.akimat_over(office_id)
+        if over is not None:
+            return over.id == akimat_id
+        akimat_area, office_area = self.area(akimat_id), self.area(office_id)
+        shorter = min(len(akimat_area), len(office_area))
+        return akimat_area[:shorter] == office_area[:shorter]
+
     def bodies_in(self, region_id: str) -> list[Body]:
         return [b for b in self.bodies.values() if self.body_regions[b.id] == region_id]
 

@@ -173,7 +173,8 @@ def home():
 def office_complaint_akimats(content: LanguageContent, service: Service) -> dict[str, str]:
     """For each office of the service, the akimat a complaint about it goes to: the akimat the
     office is part of, or else the service's own destination when it has only one. The form
-    takes an office only in its akimat's oblast or city, so no other pair is offered."""
+    takes an office only from an akimat that serves it (`LanguageContent.serves`), so no other
+    pair is offered."""
     only = service.complaints.akimats[0] if len(service.complaints.akimats) == 1 else None
     found = {}
     for channel in service.channels:
@@ -183,8 +184,7 @@ def office_complaint_akimats(content: LanguageContent, service: Service) -> dict
             if (
                 akimat_id is not None
                 and content.bodies[office_id].kind != "akimat"
-                and content.top_region(content.body_regions[office_id])
-                == content.top_region(content.body_regions[akimat_id])
+                and content.serves(akimat_id, office_id)
             ):
                 found[office_id] = akimat_id
     return found

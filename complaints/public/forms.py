@@ -284,7 +284,33 @@ class ComplaintForm(FlaskForm):
             message = _l("Enter your postal address to receive the answer by post")
             self.address.errors.append(message)
             valid = False
-        return self._same_region_as_the_akimat() and valid
+        same_region = self._same_region_as_the_akimat()
+        return self._office_of_the_akimat() and same_region and valid
+
+    def _office_of_the_akimat(self) -> bool:
+        """Within the akimat's oblast the office must still be one the akimat answers for: a
+        district's department is its district akimat's, not the city's next door (a link from
+        one office's page, the akimat changed afterwards)."""
+        from complaints import directory
+        from qyzmet.i18n import current_language
+
+        if not (self.akimat.data and self.office.data) or self.akimat.errors or self.office.errors:
+            return True
+        if directory.serves(self.akimat.data, self.office.data):
+            return True
+        over = directory.akimat_over(self.office.data)
+        if over is not None:
+            message = _l(
+                "This office is part of the akimat: %(akimat)s. Choose that akimat, another "
+                "office or leave the office empty"
+            ) % {"akimat": directory.body_name(over.id, current_language())}
+        else:
+            message = _l(
+                "This office does not serve the akimat's district or city: choose another "
+                "office or leave it empty"
+            )
+        self.office.errors.append(message)
+        return False
 
     def _same_region_as_the_akimat(self) -> bool:
         """The service and the office, when chosen, are of the akimat's oblast or city: an

@@ -639,3 +639,83 @@ def test_a_service_and_office_of_the_akimats_own_region_are_filed(client):
         service="zhambyl-housing-registration-2008",
         office="taraz-housing-department",
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "Бұл мекеме мына әкімдіктің құрамында: Қордай ауданының әкімияты."),
+        ("ru", "Это учреждение входит в структуру акимата: Акимат Кордайского района."),
+    ],
+)
+def test_an_office_of_another_district_of_the_akimats_oblast_is_refused(app, client, lang, message):
+    # Korday's housing department is in Zhambyl oblast, as Taraz is, but it is Korday's.
+    response = Applicant(client, lang).file(
+        akimat="taraz-city-akimat", office="korday-housing-department"
+    )
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert complaints_in(app) == []
+
+
+@pytest.mark.parametrize(
+    ("akimat", "office"),
+    [
+        ("taraz-city-akimat", "taraz-turgyn-ui-enterprise"),  # part of its department
+        ("korday-district-akimat", "korday-housing-department"),
+        ("aktogay-district-akimat", "aktogay-psc-1"),  # same district, in no akimat
+        ("almaty-city-akimat", "almaty-psc-medeu"),  # a city district's office, the city's akimat
+        ("almaty-oblast-akimat", "kapal-psc"),  # an oblast's office, the oblast's akimat
+    ],
+)
+def test_an_office_the_akimat_serves_is_filed(client, akimat, office):
+    Applicant(client, "ru").file_ok(akimat=akimat, office=office, service="")
+
+
+@pytest.fixture
+def unattached_office_app(database_url, tmp_path):
+    """The real content, but Korday's housing department attached to no akimat: only its
+    district says where it works."""
+    from guide.loader import DEFAULT_CONTENT_ROOT
+    from tests.conftest import base_config
+
+    root = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_ROOT, root)
+    for lang in ("kk", "ru"):
+        path = root / lang / "bodies" / "zhambyl-oblast.yaml"
+        yaml_text = path.read_text(encoding="utf-8")
+        assert "    parent: korday-district-akimat\n" in yaml_text
+        path.write_text(yaml_text.replace("    parent: korday-district-akimat\n", ""), "utf-8")
+    app = create_app(
+        {
+            **base_config(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "GUIDE_CONTENT_ROOT": str(root),
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "Бұл мекеме әкімдіктің ауданына немесе қаласына қызмет көрсетпейді"),
+        ("ru", "Это учреждение не обслуживает район или город акимата"),
+    ],
+)
+def test_an_office_in_no_akimat_is_refused_by_the_akimat_of_another_district(
+    unattached_office_app, lang, message
+):
+    client = unattached_office_app.test_client()
+    refused = Applicant(client, lang).file(
+        akimat="taraz-city-akimat", office="korday-housing-department"
+    )
+    assert refused.status_code == 400
+    assert message in text_of(refused)
+    assert complaints_in(unattached_office_app) == []
+    # Its own district's akimat takes it: the districts are the same.
+    Applicant(client, lang).file_ok(
+        akimat="korday-district-akimat", office="korday-housing-department"
+    )

@@ -403,3 +403,31 @@ def test_an_offices_breadcrumbs_lead_up_through_its_district_and_oblast(client):
         "/ru/regions/test-district/",
     ]
     assert crumbs[-1][1] is None
+
+
+def test_every_office_link_on_a_service_page_names_an_akimat_the_form_accepts_for_it():
+    from guide.loader import load_content
+    from guide.views import office_complaint_akimats
+
+    # The form judges with the Kazakh content, whichever language its page is in.
+    loaded = load_content()
+    form_rule = loaded["kk"].serves
+    for lang, content in loaded.languages.items():
+        for service in content.services.values():
+            for office_id, akimat_id in office_complaint_akimats(content, service).items():
+                assert form_rule(akimat_id, office_id), (lang, service.id, office_id)
+        for body in content.bodies.values():
+            if (over := content.akimat_over(body.id)) is not None:
+                assert form_rule(over.id, body.id), (lang, body.id)
+
+
+def test_an_akimat_serves_the_offices_of_its_district_and_the_ones_of_its_whole_region():
+    from guide.loader import load_content
+
+    content = load_content()["kk"]
+    assert not content.serves("taraz-city-akimat", "korday-housing-department")
+    assert content.serves("korday-district-akimat", "korday-housing-department")
+    assert content.serves("almaty-oblast-akimat", "aksu-employment-department")
+    assert content.serves("almaty-oblast-akimat", "almaty-oblast-psc")
+    assert content.serves("almaty-city-akimat", "almaty-psc-turksib")
+    assert not content.serves("almaty-city-akimat", "aksu-psc")

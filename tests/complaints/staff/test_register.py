@@ -176,3 +176,19 @@ def test_markup_typed_into_the_register_form_is_shown_on_the_coupon_as_text(app)
     assert coupon.select("script") == []
     assert f"Асанов {script}" in coupon.get_text()
     assert f"Тема {script}" in coupon.get_text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "Бұл мекеме мына әкімдіктің құрамында: Қордай ауданының әкімияты."),
+        ("ru", "Это учреждение входит в структуру акимата: Акимат Кордайского района."),
+    ],
+)
+def test_a_registrar_cannot_name_an_office_of_another_district_akimat(app, lang, message):
+    registrar = registrar_in(app, lang)
+    response = register(registrar, language=lang, office="korday-housing-department")
+    assert response.status_code == 400
+    assert message in text_of(response)
+    with app.app_context():
+        assert db.session.execute(db.select(Complaint)).first() is None
