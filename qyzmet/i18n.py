@@ -35,11 +35,13 @@ def current_language() -> str:
 
 
 def select_locale() -> str:
-    if lang := g.get("lang_code"):
-        return lang
-    # Pages outside a language prefix (errors on unknown paths): take it from the path if we can.
-    first = request.path.lstrip("/").split("/", 1)[0] if request else ""
-    return first if first in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return current_language()
+
+
+def _language_of_path(path: str) -> str | None:
+    """The language a path starts with, for a path no route matched (`/ru/no-such-page/`)."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else None
 
 
 def alternate_url(lang: str) -> str | None:
@@ -219,7 +221,10 @@ def init_app(app: Flask) -> None:
     def pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
         # Always reset: the static build runs many requests inside one application context,
         # where `g` and Flask-Babel's cached locale would otherwise leak between pages.
-        g.lang_code = values.pop("lang_code", None) if values else None
+        # A path no route matched has no `lang_code`, but its error page is in the path's
+        # language: so are its links (a Russian 404 led to the Kazakh guide and complaint form).
+        lang = values.pop("lang_code", None) if values else None
+        g.lang_code = lang or _language_of_path(request.path)
         g.pop("_catalogue", None)
         refresh()
 

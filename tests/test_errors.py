@@ -1,6 +1,7 @@
 """Errors answer in the visitor's language with a page, never a bare traceback."""
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers import text_of
 
 
@@ -31,6 +32,21 @@ def test_an_unknown_path_outside_a_language_gets_the_kazakh_404(guide_client):
     response = guide_client.get("/no-such-page")
     assert response.status_code == 404
     assert "Бет табылмады" in text_of(response)
+
+
+@pytest.mark.parametrize(("lang", "other"), [("kk", "ru"), ("ru", "kk")])
+def test_a_404_in_a_language_links_to_pages_in_that_language(guide_client, lang, other):
+    """The header's menu and the footer's help lead on in the reader's language (3.2.6)."""
+    response = guide_client.get(f"/{lang}/no-such-page/")
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    menu_and_help = soup.select(".govuk-service-navigation a, footer a")
+    assert [link["href"] for link in menu_and_help if link["href"].startswith(f"/{other}/")] == []
+    assert {link["href"] for link in soup.select("footer a")} == {
+        f"/{lang}/regions/",
+        f"/{lang}/akimats/",
+        f"/{lang}/search/",
+    }
 
 
 def test_a_wrong_method_is_a_clear_page_not_a_500(guide_client):
