@@ -103,3 +103,32 @@ def test_the_govuk_widgets_announce_errors_in_the_pages_language(client, lang, p
     hidden = re.findall(r'govuk-visually-hidden">([^<]*)<', response.get_data(as_text=True))
     assert prefix in hidden
     assert "Error:" not in hidden
+
+
+@pytest.mark.parametrize(
+    ("lang", "required", "not_a_choice"),
+    [
+        ("kk", "Бұл өрісті толтырыңыз", "Тізімдегі нұсқалардың бірін таңдаңыз"),
+        ("ru", "Заполните это поле", "Выберите один из вариантов списка"),
+    ],
+)
+def test_a_check_without_a_message_of_its_own_speaks_in_the_catalogues_words(
+    guide_app, lang, required, not_a_choice
+):
+    # WTForms' own translations would say "Бұл өріс міндетті түрде керек." or
+    # "Неверный вариант.", in a register unlike the rest of the page.
+    from werkzeug.datastructures import MultiDict
+    from wtforms import RadioField, StringField
+    from wtforms.validators import DataRequired
+
+    from qyzmet.forms import Form
+
+    class Bare(Form):
+        name = StringField(validators=[DataRequired()])
+        colour = RadioField(choices=[("red", "red")])
+
+    with guide_app.test_request_context(f"/{lang}/", method="POST"):
+        g.lang_code = lang
+        form = Bare(MultiDict({"name": "", "colour": "blue"}), meta={"csrf": False})
+        assert not form.validate()
+    assert form.errors == {"name": [required], "colour": [not_a_choice]}
