@@ -190,7 +190,7 @@ def test_a_missing_csrf_token_is_refused_with_a_clear_page(app, client, tmp_path
     del tokens["csrf_token"]
     response = client.post("/kk/complaints/new/", data={**VALID, **tokens})
     assert response.status_code == 400
-    assert "Нысанның мерзімі өтіп кетті" in text_of(response)
+    assert "Форманың мерзімі өтіп кетті" in text_of(response)
     assert_nothing_stored(app, tmp_path)
 
 
