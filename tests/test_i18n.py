@@ -103,3 +103,69 @@ def test_the_govuk_widgets_announce_errors_in_the_pages_language(client, lang, p
     hidden = re.findall(r'govuk-visually-hidden">([^<]*)<', response.get_data(as_text=True))
     assert prefix in hidden
     assert "Error:" not in hidden
+
+
+@pytest.mark.parametrize(
+    ("lang", "required", "not_a_choice"),
+    [
+        ("kk", "Бұл өрісті толтырыңыз", "Тізімдегі нұсқалардың бірін таңдаңыз"),
+        ("ru", "Заполните это поле", "Выберите один из вариантов списка"),
+    ],
+)
+def test_a_check_without_a_message_of_its_own_speaks_in_the_catalogues_words(
+    guide_app, lang, required, not_a_choice
+):
+    # WTForms' own translations would say "Бұл өріс міндетті түрде керек." or
+    # "Неверный вариант.", in a register unlike the rest of the page.
+    from werkzeug.datastructures import MultiDict
+    from wtforms import RadioField, StringField
+    from wtforms.validators import DataRequired
+
+    from qyzmet.forms import Form
+
+    class Bare(Form):
+        name = StringField(validators=[DataRequired()])
+        colour = RadioField(choices=[("red", "red")])
+
+    with guide_app.test_request_context(f"/{lang}/", method="POST"):
+        g.lang_code = lang
+        form = Bare(MultiDict({"name": "", "colour": "blue"}), meta={"csrf": False})
+        assert not form.validate()
+    assert form.errors == {"name": [required], "colour": [not_a_choice]}
+
+
+@pytest.mark.parametrize(
+    ("days", "russian"),
+    [
+        (1, "1 рабочего дня"),
+        (3, "3 рабочих дней"),
+        (15, "15 рабочих дней"),
+        (21, "21 рабочего дня"),
+    ],
+)
+def test_a_period_of_working_days_agrees_with_its_number_in_russian(guide_app, days, russian):
+    # "в течение 1 рабочих дней" was what a rule of one or 21 days would have read: the
+    # sentences that take the number of days from the deadline rules go through ngettext.
+    sentences = [
+        "Within %(num)s working day of registration, with the applicant told",
+        "A complaint on matters of state service provision can be filed with the authorised "
+        "body for assessing and controlling the quality of state services. It is reviewed "
+        "within %(num)s working day of its registration (%(basis)s).",
+        "A complaint on matters of state service provision can also be filed with the "
+        "authorised body for assessing and controlling the quality of state services. It is "
+        "reviewed within %(num)s working day of its registration (%(basis)s).",
+        "A complaint that is not the akimat's to review must be forwarded to the competent "
+        "body within %(num)s working day of its registration (%(basis)s). Whether a "
+        "forwarding was late is recorded when it is made, and counted here as it was recorded.",
+    ]
+    with guide_app.test_request_context("/ru/"):
+        g.lang_code = "ru"
+        for singular in sentences:
+            plural = singular.replace("working day", "working days")
+            text = render_template_string(
+                "{{ ngettext(singular, plural, days, basis='статья 76') }}",
+                singular=singular,
+                plural=plural,
+                days=days,
+            )
+            assert f"в течение {russian} со дня" in text.lower()

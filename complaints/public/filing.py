@@ -6,7 +6,6 @@ import re
 
 from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 
@@ -28,6 +27,7 @@ from complaints.web import (
 )
 from guide.schema import Body
 from qyzmet.extensions import db, limiter
+from qyzmet.forms import Form
 from qyzmet.i18n import current_language
 from qyzmet.templating import local_datetime, long_date
 
@@ -79,7 +79,7 @@ def as_choices(groups: list[directory.ChoiceGroup]) -> list[SelectChoice]:
     return hit[1]
 
 
-class CouponForm(FlaskForm):
+class CouponForm(Form):
     # Labelled, as every hidden field: WTForms would translate an unlabelled field's name,
     # loading its own catalogue from disk for the request.
     key = HiddenField("Key")

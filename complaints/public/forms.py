@@ -8,7 +8,6 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -36,6 +35,7 @@ from complaints.domain.access_code import InvalidAccessCode, normalise_access_co
 from complaints.domain.iin import is_valid_iin, normalise_iin
 from complaints.domain.numbering import InvalidRegistrationNumber, parse_registration_number
 from complaints.domain.phone import InvalidPhone, normalise_phone
+from qyzmet.forms import Form
 
 MAX_TEXT = 10_000
 
@@ -135,7 +135,7 @@ class GroupedSelectField(SelectField):
             raise ValidationError(_l("Choose one of the options in the list"))
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(Form):
     """The applicant's complaint. Fields are declared in the order the page shows them: the
     error summary lists its errors in this order (GOV.UK: the order of the fields)."""
 
@@ -353,7 +353,7 @@ class ComplaintForm(FlaskForm):
             raise ValidationError(_l("The form has expired. Reload the page and send it again."))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     registration_number = StringField(
         _l("Registration number"),
         description=_l("For example, TRZ-2026-000042."),
@@ -391,7 +391,7 @@ class TrackForm(FlaskForm):
             raise ValidationError(_l("Enter the access code like K7Q2-9XRM-3B")) from None
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     version = HiddenField("Version")
 
     reason = TextAreaField(
@@ -423,7 +423,7 @@ SURVEY_CHOICES = [
 ]
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     procedure = RadioField(
         _l("Are you satisfied with how your complaint was handled?"),
         choices=SURVEY_CHOICES,

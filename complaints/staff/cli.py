@@ -17,10 +17,10 @@ from qyzmet.extensions import db
 
 DEMO_AKIMAT_CODE = "TRZ"
 DEMO_STAFF = (
-    ("registrar", "registrar@demo.qyzmet.kz", "Айгүл Сейітқызы (тіркеуші)"),
+    ("registrar", "registrar@demo.qyzmet.kz", "Айгүл Сейітқызы (кеңсе қызметкері)"),
     ("head", "head@demo.qyzmet.kz", "Ержан Бекұлы (басшы)"),
-    ("executor", "executor@demo.qyzmet.kz", "Динара Асқарқызы (орындаушы)"),
-    ("executor", "executor2@demo.qyzmet.kz", "Нұрлан Маратұлы (орындаушы)"),
+    ("executor", "executor@demo.qyzmet.kz", "Динара Асқарқызы (жауапты орындаушы)"),
+    ("executor", "executor2@demo.qyzmet.kz", "Нұрлан Маратұлы (жауапты орындаушы)"),
     ("admin", "admin@demo.qyzmet.kz", "Әсел Қайратқызы (әкімші)"),
     ("supervisor", "supervisor@demo.qyzmet.kz", "Бақыт Серікұлы (бақылаушы)"),
 )

@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
@@ -36,7 +35,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from complaints.domain.workflow import OUTCOME_LABELS, Outcome
 from complaints.public.forms import ComplaintForm, GroupedSelectField, clean_line, clean_text
 from complaints.staff.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, STAFF_ROLES
-from qyzmet.forms import DateInputField
+from qyzmet.forms import DateInputField, Form
 
 _VERSION = re.compile(r"[0-9]{1,9}")
 
@@ -49,7 +48,7 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField(
         _l("Email address"),
         filters=[clean_line],
@@ -70,14 +69,14 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
 
-def _password_rules(form: FlaskForm, field: PasswordField) -> None:
+def _password_rules(form: Form, field: PasswordField) -> None:
     if len(field.data or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             _l("The password must be at least %(count)s characters long", count=MIN_PASSWORD_LENGTH)
         )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password"))],
@@ -96,8 +95,10 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change the password"), widget=GovSubmitInput())
 
 
-class VersionedForm(FlaskForm):
-    version = HiddenField(validators=[DataRequired()])
+class VersionedForm(Form):
+    version = HiddenField(
+        validators=[DataRequired(message=_l("The page is out of date. Reload it and try again."))]
+    )
 
     def validate_version(self, field) -> None:
         # ASCII digits, few enough for the database's integer: str.isdigit() also takes "²",
@@ -351,7 +352,7 @@ class RegisterForm(ComplaintForm):
             raise ValidationError(_l("The date it was received cannot be more than a year ago"))
 
 
-class StaffAccountForm(FlaskForm):
+class StaffAccountForm(Form):
     full_name = StringField(
         _l("Full name"),
         filters=[clean_line],
@@ -404,7 +405,7 @@ class StaffAccountForm(FlaskForm):
     submit = SubmitField(_l("Add the member of staff"), widget=GovSubmitInput())
 
 
-class StaffChangeForm(FlaskForm):
+class StaffChangeForm(Form):
     role = RadioField(
         _l("Role"),
         choices=[
@@ -508,7 +509,7 @@ def _executor_choice(value: str | None) -> str | None:
     return None
 
 
-class QueueFilters(FlaskForm):
+class QueueFilters(Form):
     """The queue's filters travel in the query string; no CSRF on a GET."""
 
     class Meta:

@@ -18,7 +18,6 @@ from functools import cache
 from flask import Response, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -35,6 +34,7 @@ from complaints.staff.auth import staff_required
 from complaints.staff.queue import channel_label, complaint_links
 from complaints.web import today_in_almaty, working_calendar
 from qyzmet.extensions import db
+from qyzmet.forms import Form
 from qyzmet.i18n import current_language
 from qyzmet.templating import long_date
 
@@ -52,7 +52,7 @@ def _parse_day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _valid_day(form: FlaskForm, field: StringField) -> None:
+def _valid_day(form: Form, field: StringField) -> None:
     if not field.data:
         return
     try:
@@ -63,7 +63,7 @@ def _valid_day(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_l("Enter a date between the years 2000 and 2100"))
 
 
-class ReportFilters(FlaskForm):
+class ReportFilters(Form):
     """The report's filters travel in the query string, so a report can be bookmarked."""
 
     class Meta:

@@ -153,6 +153,20 @@ def test_an_unknown_akimat_is_refused(app, client, tmp_path):
     assert_nothing_stored(app, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "lang, message",
+    [("kk", "Тізімдегі нұсқалардың бірін таңдаңыз"), ("ru", "Выберите один из вариантов списка")],
+)
+def test_a_forged_reply_channel_is_refused_in_the_sites_words_not_the_librarys(
+    app, client, tmp_path, lang, message
+):
+    # WTForms' own translation ("Жарамды таңдау емес.", "Неверный вариант.") reads unlike
+    # every other message of the page.
+    response = Applicant(client, lang).file(reply_channel="fax")
+    assert error_messages(response) == [message]
+    assert_nothing_stored(app, tmp_path)
+
+
 def test_a_forged_service_or_office_is_refused(app, client, tmp_path):
     response = Applicant(client, "ru").file(service="../../etc", office="<script>")
     assert response.status_code == 400
@@ -176,7 +190,7 @@ def test_a_missing_csrf_token_is_refused_with_a_clear_page(app, client, tmp_path
     del tokens["csrf_token"]
     response = client.post("/kk/complaints/new/", data={**VALID, **tokens})
     assert response.status_code == 400
-    assert "Нысанның мерзімі өтіп кетті" in text_of(response)
+    assert "Форманың мерзімі өтіп кетті" in text_of(response)
     assert_nothing_stored(app, tmp_path)
 
 

@@ -129,7 +129,7 @@ def test_sending_the_same_form_twice_returns_the_first_receipt_and_creates_nothi
     code = re.search(r'id="access-code">([^<]+)<', first.get_data(as_text=True)).group(1)
     again = second.get_data(as_text=True)
     assert number in again and code in again
-    assert "Бұл нысан бұрын жіберілген" in text_of(second)
+    assert "Бұл форма бұрын жіберілген" in text_of(second)
     assert len(complaints_in(app)) == 1
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(ComplaintEvent.id))) == 1
@@ -143,7 +143,7 @@ def test_sending_the_same_form_with_a_file_twice_stores_the_file_once(app, clien
     first = applicant.file(tokens, files=[(io.BytesIO(pdf), "a.pdf", "application/pdf")])
     second = applicant.file(tokens, files=[(io.BytesIO(pdf), "a.pdf", "application/pdf")])
     assert first.status_code == second.status_code == 200
-    assert "Бұл нысан бұрын жіберілген" in text_of(second)
+    assert "Бұл форма бұрын жіберілген" in text_of(second)
     assert len(complaints_in(app)) == 1
     assert len(list((tmp_path / "attachments").iterdir())) == 1
 

@@ -667,6 +667,20 @@ def test_a_head_reads_the_figures_of_their_akimat(app, april_complaints):
     assert "BZK" not in soup.get_text()
 
 
+@pytest.mark.parametrize(("lang", "registered"), [("kk", "тіркелді"), ("ru", "зарегистрировано")])
+def test_the_page_names_the_registered_complaints_as_the_csv_and_the_statistics_do(
+    app, april_complaints, lang, registered
+):
+    # The Russian page said "поступило" (received), the CSV and the statistics
+    # "Зарегистрировано": the same figure under two names.
+    head = signed_in(app, "head", lang=lang)
+    soup = page(head.get(f"/reports/?{APRIL_QUERY}"))
+    label = soup.select_one("#stat-registered .qz-stat__label").get_text(strip=True)
+    assert label == registered
+    summary = csv_blocks(head.get(f"/reports.csv?{APRIL_QUERY}"))[1]
+    assert summary[2][0].lower() == registered
+
+
 def test_the_chart_is_an_image_described_in_words_with_its_numbers_in_a_table(
     app, april_complaints
 ):

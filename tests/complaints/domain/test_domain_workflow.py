@@ -197,6 +197,9 @@ GLOSSARY = {
     R.REGISTRAR: ("кеңсе қызметкері", "сотрудник канцелярии"),
     R.HEAD: ("басшы", "руководитель"),
     R.EXECUTOR: ("жауапты орындаушы", "ответственный исполнитель"),
+    # Not in the glossary: as the back office's role list and docs/staff.md name them.
+    R.SUPERVISOR: ("бақылаушы", "контролёр"),
+    R.ADMIN: ("әкімші", "администратор"),
 }
 
 

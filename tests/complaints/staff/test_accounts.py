@@ -6,6 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from helpers import Staff, hidden_fields, make_staff, page, text_of
 
+from complaints.domain.workflow import Role, label
 from complaints.models import StaffUser
 from qyzmet import create_app
 from qyzmet.extensions import db
@@ -93,7 +94,11 @@ def test_repeated_wrong_logins_are_throttled(limited):
     assert "Әрекеттер тым көп" in text_of(blocked)
     # The account's limit lasts a quarter of an hour: the page says from when, in Almaty
     # time, not "a few minutes".
-    assert re.search(r"\d{2}:\d{2} бастап \(Алматы уақытымен\) қайталап", text_of(blocked))
+    # The time stands after a colon: "14:30 бастап" would need the case ending "-дан", which
+    # a time filled in cannot be given.
+    assert re.search(
+        r"Қайталап көруге болатын уақыт: [^()]*\d{2}:\d{2} \(Алматы уақытымен\)", text_of(blocked)
+    )
     assert "Бірнеше минут" not in text_of(blocked)
 
 
@@ -411,6 +416,19 @@ def test_staff_demo_prints_the_accounts_it_created(app):
     assert {line[0] for line in lines} == {"registrar", "head", "executor", "admin", "supervisor"}
     _role, email, password = lines[0]
     assert Staff(app, email, password=password).login().status_code == 302
+
+
+def test_the_demo_accounts_are_named_with_the_glossarys_role_words(app):
+    # "(тіркеуші)" and "(орындаушы)" showed beside "Кеңсе қызметкері" and "Жауапты орындаушы"
+    # in the same table: one role, two names.
+    app.test_cli_runner().invoke(args=["staff", "demo"])
+    with app.app_context():
+        accounts = db.session.scalars(
+            db.select(StaffUser).where(StaffUser.email.like("%@demo.qyzmet.kz"))
+        ).all()
+    assert len(accounts) == 6
+    for account in accounts:
+        assert account.full_name.endswith(f"({label(Role(account.role), 'kk')})")
 
 
 def _autocomplete_of(response, field_id: str) -> list[str]:

@@ -63,8 +63,16 @@ def events_of(app, complaint_id: int) -> list[ComplaintEvent]:
 
 @pytest.mark.parametrize(
     "version",
-    ["²", "١", "9" * 20, "-1", "1.0", "1 "],
-    ids=["superscript two", "arabic-indic one", "twenty digits", "negative", "decimal", "space"],
+    ["²", "١", "9" * 20, "-1", "1.0", "1 ", ""],
+    ids=[
+        "superscript two",
+        "arabic-indic one",
+        "twenty digits",
+        "negative",
+        "decimal",
+        "space",
+        "missing",
+    ],
 )
 def test_a_version_that_is_not_a_plain_number_is_refused_without_an_error(app, team, version):
     complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
