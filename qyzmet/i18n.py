@@ -35,7 +35,12 @@ def current_language() -> str:
 
 
 def select_locale() -> str:
-    return current_language()
+    if lang := g.get("lang_code"):
+        return lang
+    # Before any route was matched (a request context made by hand, an error raised early):
+    # the path's language, as `pull_language` takes it for a path no route matched.
+    path_language = _language_of_path(request.path) if request else None
+    return path_language or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _language_of_path(path: str) -> str | None:
