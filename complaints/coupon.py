@@ -40,8 +40,12 @@ def build_coupon_pdf(
     rows: list[tuple[str, str]],
     sections: list[tuple[str, str]],
     footer: str,
+    lang: str,
 ) -> bytes:
+    """The coupon as PDF, its language (`kk`, `ru`) declared for screen readers to read it
+    in."""
     pdf = FPDF(format="A4")
+    pdf.set_lang(lang)
     pdf.set_title(title)
     pdf.set_creator("Qyzmet")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))

@@ -266,6 +266,7 @@ def coupon():
             "Keep this coupon. To follow the review, open the tracking page and enter the "
             "registration number and the access code."
         ),
+        lang=lang,
     )
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

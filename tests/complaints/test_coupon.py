@@ -15,6 +15,7 @@ def coupon(name: str = "Асанов Асан", text: str = "Бөлім өтін
         [("Өтініш беруші", name), ("Тақырыбы", "Құжаттар")],
         [("Шағымның мәтіні", text)],
         "Qyzmet",
+        lang="kk",
     )
     return pdf_text(pdf)
 

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from helpers import Applicant, hidden_fields, normalise, page, pdf_text, text_of
+from pypdf import PdfReader
 from sqlalchemy import event, text
 
 from complaints.models import Complaint, ComplaintEvent, Notification
@@ -106,6 +107,15 @@ def test_the_coupon_downloads_as_a_pdf_named_after_the_number(client):
     assert f"https://qyzmet.example/kk/complaints/track/?number={number}" in text
     assert "Әкімдіктің телефоны" in text
     assert "8-7262-454814" in text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_coupon_declares_its_language_for_screen_readers(client, lang):
+    _, _, response = Applicant(client, lang).file_ok()
+    form = page(response).select_one(f"form[action='/{lang}/complaints/coupon/']")
+    data = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+    pdf = client.post(f"/{lang}/complaints/coupon/", data=data)
+    assert PdfReader(io.BytesIO(pdf.data)).trailer["/Root"]["/Lang"] == lang
 
 
 def test_the_coupon_needs_the_submission_key(client):
