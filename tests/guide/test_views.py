@@ -431,3 +431,17 @@ def test_an_akimat_serves_the_offices_of_its_district_and_the_ones_of_its_whole_
     assert content.serves("almaty-oblast-akimat", "almaty-oblast-psc")
     assert content.serves("almaty-city-akimat", "almaty-psc-turksib")
     assert not content.serves("almaty-city-akimat", "aksu-psc")
+
+
+@pytest.mark.parametrize(("lang", "lead"), [("kk", "Қандай құжаттар"), ("ru", "Какие документы")])
+def test_the_home_page_describes_itself_to_search_engines_in_its_lead(client, lang, lead):
+    soup = page(client.get(f"/{lang}/"))
+    description = soup.select_one("meta[name=description]")["content"]
+    assert description == normalise(soup.select_one("main .govuk-body-l").text)
+    assert description.startswith(lead)
+
+
+def test_a_topic_without_a_description_gets_no_empty_one(client):
+    assert (
+        page(client.get("/ru/topics/housing-queue/")).select_one("meta[name=description]") is None
+    )
