@@ -40,3 +40,22 @@ def deliver_mail_command() -> None:
         f"sent {sent}; pending {counts.get('pending', 0)}; "
         f"failed for good {counts.get('failed', 0)}"
     )
+
+
+@complaints.command("drop-kept-files")
+@with_appcontext
+def drop_kept_files_command() -> None:
+    """Remove attachments kept for forms that came back with an error and were never filed
+    within a day (run by a timer, see docs/deploy.md)."""
+    from complaints import services
+    from complaints.kept_files import kept_root
+
+    try:
+        removed = services.drop_expired_kept_files(
+            db.session, root=kept_root(), now=services.utcnow()
+        )
+    except DatabaseBusy:
+        raise click.ClickException(
+            "the database is busy: expired kept files wait for the next run"
+        ) from None
+    click.echo(f"removed {removed} kept file(s) older than {services.HELD_FILE_LIFETIME}")

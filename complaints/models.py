@@ -180,6 +180,32 @@ class Attachment(db.Model):
     complaint: Mapped[Complaint] = relationship(back_populates="attachments")
 
 
+class HeldFile(db.Model):
+    """A file that passed the attachment checks on a form that came back with an error, held
+    for that form so that the applicant need not find it again.
+
+    Only the browser session that sent it can claim it (`holder`, a digest of a random value
+    in that session). Once the complaint is filed the file becomes an ordinary attachment and
+    the copy here is removed, but the row stays, marked `filed`, until HELD_FILE_LIFETIME
+    (complaints.services) is over: the same form sent again (a double click, a refresh) still
+    names it, and its digest is part of the form's submission key.
+    """
+
+    __tablename__ = "held_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # What the form carries back in a hidden field; useless to any other session.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    filed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Notification(db.Model):
     """An email to the applicant, written in the same transaction as the change it reports."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ from complaints.models import (
     Attachment,
     Complaint,
     ComplaintEvent,
+    HeldFile,
     KeptForm,
     Notification,
     RegistrationCounter,
@@ -112,6 +114,21 @@ class AttachmentFile:
 
 
 @dataclass(frozen=True)
+class KeptFile:
+    """A checked file kept for a form that came back with an error (`hold_files`); the form
+    names it by `token`."""
+
+    token: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    stored_name: str
+    # Already taken over by a complaint: only its digest is left, for the form sent again.
+    filed: bool = False
+
+
+@dataclass(frozen=True)
 class Akimat:
     id: str
     code: str
@@ -155,11 +172,16 @@ class StaleComplaint(ComplaintError):
 # Filing
 
 
-def submission_key(new: NewComplaint, files: Sequence[AttachmentFile]) -> str:
+def submission_key(
+    new: NewComplaint, files: Sequence[AttachmentFile], kept: Sequence[KeptFile] = ()
+) -> str:
     """The form's one-time token bound to what was submitted.
 
     The same form sent twice (double click, refresh) has the same key and gets the first
-    receipt; the same form changed and sent again is a new complaint.
+    receipt; the same form changed and sent again is a new complaint. A file kept from an
+    earlier try counts by its content's digest, as a file sent now does, in the order the
+    complaint lists them (kept ones first): after filing only the digest of a kept file is
+    left, and the form sent again must still find the first receipt.
     """
     digest = hashlib.sha256()
     for part in (
@@ -174,6 +196,7 @@ def submission_key(new: NewComplaint, files: Sequence[AttachmentFile]) -> str:
         new.applicant.email or "",
         new.applicant.address or "",
         new.applicant.reply_channel,
+        *(k.sha256 for k in kept),
         *(hashlib.sha256(f.data).hexdigest() for f in files),
     ):
         digest.update(part.encode())
@@ -418,20 +441,30 @@ def file_complaint(
     received_at: datetime | None = None,
     deadline_rule: str = DEFAULT_DEADLINE_RULE,
     forwarded_from: Complaint | None = None,
+    kept: Sequence[KeptFile] = (),
+    kept_root: Path | None = None,
 ) -> Filed:
     """Register a complaint and give it its number, at once and exactly once.
 
     `received_at` is when the akimat received it (a registrar may register a letter that
-    arrived earlier); it defaults to `now`.
+    arrived earlier); it defaults to `now`. `kept` are files held from an earlier try of the
+    same form (`hold_files`, in `kept_root`): they become attachments as the files sent now
+    do, before them, and are no longer held once the complaint commits. Raises
+    ComplaintError("kept_file_gone") when one of them is no longer there to take.
     """
-    key = submission_key(new, files)
+    key = submission_key(new, files, kept)
     access_code = derive_access_code(key, secret)
     digest = submission_digest(key, secret)
-    if files:
-        # A resubmitted form would otherwise write its files again only to remove them.
+    if files or kept:
+        # A resubmitted form would otherwise write its files again only to remove them; and
+        # a kept file, once filed, is only a digest that cannot be written again.
         existing = _already_filed(session, digest)
         if existing is not None:
             return Filed(existing, access_code, created=False, submission_key=key)
+    if kept:
+        if kept_root is None:  # pragma: no cover - a caller's mistake
+            raise ValueError("kept files need the folder they are kept in")
+        files = [*_read_kept(kept_root, kept), *files]
 
     received_at = received_at or now
     registered_on = registration_date(received_at, calendar)
@@ -514,6 +547,12 @@ def file_complaint(
                 for row in attachment_rows
             ]
             connection.execute(_RECORD_EVENT, {**event, "complaint_id": complaint_id})
+            if kept:
+                connection.execute(
+                    update(HeldFile.__table__)
+                    .where(HeldFile.__table__.c.token.in_([k.token for k in kept]))
+                    .values(filed=True)
+                )
             if email is not None:
                 connection.execute(
                     _QUEUE_EMAIL,
@@ -533,6 +572,9 @@ def file_complaint(
     except BaseException:
         _remove_files(upload_root, [name for _, name in stored])
         raise
+    if kept:
+        # The complaint has its own copies now; the rows stay, as digests, until they expire.
+        _remove_files(kept_root, [k.stored_name for k in kept])
     complaint.registration_number, complaint.sequence = number, sequence
     _as_persistent(session, complaint, complaint_id)
     # Known without reading them back: the receipt lists them.
@@ -554,6 +596,21 @@ ACCESS_CODE_MARK = "\x1faccess-code\x1f"
 
 # Unguessable, so that no text an applicant writes into the email can contain it.
 _NUMBER_TO_COME = f"[registration-number-{secrets.token_hex(16)}]"
+
+
+def _read_kept(kept_root: Path, kept: Sequence[KeptFile]) -> list[AttachmentFile]:
+    """The kept files' contents, as checked when they were kept."""
+    files = []
+    for held in kept:
+        try:
+            data = b"" if held.filed else (kept_root / held.stored_name).read_bytes()
+        except FileNotFoundError:
+            data = b""
+        if hashlib.sha256(data).hexdigest() != held.sha256:
+            # Filed with an earlier complaint, or removed by the clean-up meanwhile.
+            raise ComplaintError("kept_file_gone", name=held.name, token=held.token)
+        files.append(AttachmentFile(held.name, held.content_type, data))
+    return files
 
 
 class _FiledBefore(Exception):
@@ -1147,6 +1204,164 @@ def take_kept_form(
         fresh = kept.kept_at >= now - KEPT_FORM_LIFETIME
         session.delete(kept)
     return given if fresh else None
+
+
+# --------------------------------------------------------------------------------------------
+# Files kept for a form that came back with an error
+
+
+# Long enough to find a missing document and come back the same day; short, so that files
+# nobody filed do not linger. `drop_expired_kept_files` removes them (a timer runs it).
+HELD_FILE_LIFETIME = timedelta(days=1)
+# Tokens a form may name: as many as a form holds, with room for a page sent twice.
+_MAX_TOKENS = 10
+
+
+def hold_files(
+    session: Session,
+    files: Sequence[AttachmentFile],
+    *,
+    holder: str,
+    root: Path,
+    now: datetime,
+) -> list[KeptFile]:
+    """Keep checked files for the form that sent them, claimable by `holder` only.
+
+    Files kept too long are dropped here too, so that a quiet timer leaves little behind.
+    """
+    if not files:
+        return []
+    root.mkdir(parents=True, exist_ok=True)
+    kept: list[KeptFile] = []
+    try:
+        for upload in files:
+            name = secrets.token_hex(16)
+            with open(root / name, "xb") as handle:
+                handle.write(upload.data)
+            kept.append(
+                KeptFile(
+                    token=secrets.token_urlsafe(24),
+                    name=upload.name,
+                    content_type=upload.content_type,
+                    size=len(upload.data),
+                    sha256=hashlib.sha256(upload.data).hexdigest(),
+                    stored_name=name,
+                )
+            )
+        with write_transaction(session):
+            expired = _drop_expired_rows(session, now)
+            session.execute(
+                insert(HeldFile),
+                [
+                    {
+                        "token": k.token,
+                        "holder": holder,
+                        "original_name": k.name,
+                        "stored_name": k.stored_name,
+                        "content_type": k.content_type,
+                        "size": k.size,
+                        "sha256": k.sha256,
+                        "held_at": now,
+                        "filed": False,
+                    }
+                    for k in kept
+                ],
+            )
+    except BaseException:
+        _remove_files(root, [k.stored_name for k in kept])
+        raise
+    _remove_files(root, expired)
+    return kept
+
+
+def find_kept_files(
+    session: Session, tokens: Sequence[str], *, holder: str, now: datetime
+) -> tuple[list[KeptFile], int]:
+    """The kept files a form names, in its order, and how many of its tokens name nothing
+    this holder may take: made up, another session's, removed or expired alike."""
+    wanted = list(dict.fromkeys(t for t in tokens if t))
+    valid = [t for t in wanted[:_MAX_TOKENS] if _KEPT_TOKEN.fullmatch(t)]
+    rows = {}
+    if valid:
+        rows = {
+            row.token: row
+            for row in session.execute(
+                select(HeldFile).where(
+                    HeldFile.token.in_(valid),
+                    HeldFile.holder == holder,
+                    HeldFile.held_at >= now - HELD_FILE_LIFETIME,
+                )
+            ).scalars()
+        }
+    kept = [_kept_file(rows[t]) for t in wanted if t in rows]
+    return kept, len(wanted) - len(kept)
+
+
+def release_kept_file(
+    session: Session, token: str, *, holder: str, root: Path, now: datetime
+) -> KeptFile | None:
+    """Remove a kept file at its holder's request; None, changing nothing, for any other."""
+    if not _KEPT_TOKEN.fullmatch(token or ""):
+        return None
+    with write_transaction(session):
+        row = session.execute(
+            select(HeldFile).where(
+                HeldFile.token == token,
+                HeldFile.holder == holder,
+                HeldFile.filed.is_(False),
+                HeldFile.held_at >= now - HELD_FILE_LIFETIME,
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        released = _kept_file(row)
+        session.delete(row)
+    _remove_files(root, [released.stored_name])
+    return released
+
+
+def drop_expired_kept_files(session: Session, *, root: Path, now: datetime) -> int:
+    """Remove kept files nobody filed within HELD_FILE_LIFETIME, and their rows; also files
+    a crash left without a row. Returns how many files went."""
+    with write_transaction(session):
+        expired = _drop_expired_rows(session, now)
+    _remove_files(root, expired)
+    removed = len(expired)
+    if root.is_dir():
+        known = set(session.execute(select(HeldFile.stored_name)).scalars())
+        cutoff = (now - HELD_FILE_LIFETIME).timestamp()
+        for path in root.iterdir():
+            if path.name not in known and path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def _drop_expired_rows(session: Session, now: datetime) -> list[str]:
+    """Delete the expired rows, inside the caller's transaction; their files' names."""
+    expired = HeldFile.held_at < now - HELD_FILE_LIFETIME
+    names = list(
+        session.execute(
+            select(HeldFile.stored_name).where(expired, HeldFile.filed.is_(False))
+        ).scalars()
+    )
+    session.execute(delete(HeldFile).where(expired))
+    return names
+
+
+_KEPT_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def _kept_file(row: HeldFile) -> KeptFile:
+    return KeptFile(
+        token=row.token,
+        name=row.original_name,
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+        stored_name=row.stored_name,
+        filed=row.filed,
+    )
 
 
 # --------------------------------------------------------------------------------------------

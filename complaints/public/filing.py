@@ -10,9 +10,9 @@ from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 
 from complaints import directory, services
-from complaints.attachments import MAX_FILES, check_uploads
 from complaints.coupon import build_coupon_pdf
 from complaints.domain.access_code import derive_access_code
+from complaints.kept_files import Attaching, file_size, kept_root, read_attachments
 from complaints.mail import schedule_delivery
 from complaints.models import Complaint
 from complaints.public import blueprint
@@ -44,6 +44,10 @@ _SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # The key a filed complaint is kept under (`services.submission_key`), which a receipt's
 # coupon form sends back.
 _COUPON_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}:[0-9a-f]{31}")
+
+
+# "Attached: scan.pdf, 1,2 MB", on this form and the registrar's.
+blueprint.add_app_template_filter(file_size, "file_size")
 
 
 def _filed(response) -> bool:
@@ -85,14 +89,6 @@ class CouponForm(Form):
     key = HiddenField("Key")
 
 
-ATTACHMENT_MESSAGES = {
-    "too_many": lambda name: _("Attach at most %(count)s files", count=MAX_FILES),
-    "too_large": lambda name: _("%(name)s is larger than 10 MB", name=name),
-    "wrong_type": lambda name: _("%(name)s must be a PDF, JPEG or PNG file", name=name),
-    "empty": lambda name: _("%(name)s is empty", name=name),
-}
-
-
 @blueprint.route("/new/", methods=["GET", "POST"])
 @limiter.limit(POST_LIMIT, methods=["POST"])
 @limiter.limit(FILING_LIMIT, methods=["POST"], deduct_when=_filed)
@@ -116,41 +112,50 @@ def new_complaint():
     if form.website.data or not _SUBMISSION_KEY.fullmatch(form.submission_token.data or ""):
         # Only software fills the hidden field or forges the key: refuse, saving nothing.
         abort(400)
+    attaching = read_attachments(form.attachments)
+    if attaching.remove is not None:
+        # "Remove" on a kept file: the form comes back as it was sent, nothing checked yet.
+        attaching.remove_requested()
+        return _form_again(form, attaching, status=400 if attaching.errors else 200)
     valid = form.validate()
-    uploads = [(f.filename, f.read()) for f in request.files.getlist(form.attachments.name) if f]
-    files, problems = check_uploads(uploads)
-    if problems:
-        form.attachments.errors = [ATTACHMENT_MESSAGES[p.reason](p.name) for p in problems]
-        valid = False
-    if not valid:
-        if files and not problems:
-            # A browser never fills a file input again: say so, or the complaint would go
-            # without the evidence once the other fields are put right.
-            form.attachments.errors = [
-                _(
-                    "Attach %(names)s again: files are kept only when the whole form is sent",
-                    names=", ".join(file.name for file in files),
-                )
-            ]
-        return render_template("complaints/new.html", form=form), 400
+    if not valid or attaching.errors:
+        return _form_again(form, attaching, status=400)
 
     new = submitted_complaint(form, directory.akimat(form.akimat.data), channel="web", lang=lang)
-    filed = services.file_complaint(
-        db.session,
-        new,
-        files,
-        now=services.utcnow(),
-        calendar=working_calendar(),
-        secret=secret(),
-        upload_root=upload_root(),
-        messages=messages,
-    )
+    try:
+        filed = services.file_complaint(
+            db.session,
+            new,
+            attaching.new,
+            now=services.utcnow(),
+            calendar=working_calendar(),
+            secret=secret(),
+            upload_root=upload_root(),
+            messages=messages,
+            kept=attaching.kept,
+            kept_root=kept_root(),
+        )
+    except services.ComplaintError as error:
+        if error.reason != "kept_file_gone":
+            raise
+        attaching.gone(error.details["token"])
+        return _form_again(form, attaching, status=400)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     response = render_receipt(
         filed.complaint, filed.access_code, filed.submission_key, first_time=filed.created
     )
     response.filed = filed.created  # a resubmission of the same form is not a new filing
     return response
+
+
+def _form_again(form: ComplaintForm, attaching: Attaching, *, status: int):
+    """The form with what was sent, the files that passed their checks kept and shown as
+    attached, and what to put right."""
+    attaching.hold_new()
+    if attaching.errors:
+        # The field shows one message: all of them in it.
+        form.attachments.errors = [". ".join(attaching.errors)]
+    return render_template("complaints/new.html", form=form, kept=attaching.kept), status
 
 
 def submitted_complaint(

@@ -11,9 +11,9 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from complaints import directory, services
-from complaints.attachments import check_uploads
+from complaints.kept_files import Attaching, kept_root, read_attachments
 from complaints.mail import schedule_delivery
-from complaints.public.filing import ATTACHMENT_MESSAGES, _with_choices, submitted_complaint
+from complaints.public.filing import _with_choices, submitted_complaint
 from complaints.staff import blueprint
 from complaints.staff.auth import current_staff, kept_form, staff_required
 from complaints.staff.forms import RegisterForm
@@ -66,29 +66,37 @@ def register():
         if received_at > services.utcnow():
             form.received_on.errors = [_("The date it was received cannot be in the future")]
             valid = False
-    uploads = [(f.filename, f.read()) for f in request.files.getlist(form.attachments.name) if f]
-    files, problems = check_uploads(uploads)
-    if problems:
-        form.attachments.errors = [ATTACHMENT_MESSAGES[p.reason](p.name) for p in problems]
-        valid = False
-    if not valid:
-        return render_template("staff/register.html", form=form), 400
+    attaching = read_attachments(form.attachments)
+    if attaching.remove is not None:
+        # "Remove" on a kept file: the form comes back as it was sent, nothing checked yet.
+        attaching.remove_requested()
+        return _form_again(form, attaching, status=400 if attaching.errors else 200)
+    if not valid or attaching.errors:
+        return _form_again(form, attaching, status=400)
     akimat = directory.akimat(staff.akimat_id)
     # The applicant's language, not the registrar's screen's: the receipt and every later
     # email go in it. The coupon printed below stays in the page's language.
     new = submitted_complaint(form, akimat, channel=form.channel.data, lang=form.language.data)
-    filed = services.file_complaint(
-        db.session,
-        new,
-        files,
-        now=services.utcnow(),
-        calendar=working_calendar(),
-        secret=secret(),
-        upload_root=upload_root(),
-        messages=messages,
-        accepted_by=staff,
-        received_at=received_at,
-    )
+    try:
+        filed = services.file_complaint(
+            db.session,
+            new,
+            attaching.new,
+            now=services.utcnow(),
+            calendar=working_calendar(),
+            secret=secret(),
+            upload_root=upload_root(),
+            messages=messages,
+            accepted_by=staff,
+            received_at=received_at,
+            kept=attaching.kept,
+            kept_root=kept_root(),
+        )
+    except services.ComplaintError as error:
+        if error.reason != "kept_file_gone":
+            raise
+        attaching.gone(error.details["token"])
+        return _form_again(form, attaching, status=400)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     complaint = filed.complaint
     return render_template(
@@ -97,6 +105,14 @@ def register():
         first_time=filed.created,
         coupon=_coupon(complaint, filed.access_code),
     )
+
+
+def _form_again(form: RegisterForm, attaching: Attaching, *, status: int):
+    """As the applicant's form does (complaints.public.filing): checked files stay attached."""
+    attaching.hold_new()
+    if attaching.errors:
+        form.attachments.errors = [". ".join(attaching.errors)]
+    return render_template("staff/register.html", form=form, kept=attaching.kept), status
 
 
 def _coupon(complaint, access_code: str) -> Markup:

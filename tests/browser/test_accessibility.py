@@ -230,3 +230,44 @@ def test_text_spacing_targets_and_focus_hold_on_the_citizens_main_pages(page, li
         assert_targets_are_at_least_24_px(page)
         assert_text_spacing_clips_nothing(page)
         assert assert_focus_is_visible_and_unobscured(page) > 5
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_files_kept_after_an_error_stay_attached_on_a_phone_and_are_filed(page, live_server, lang):
+    """WCAG 3.3.7 on a phone: a wrong phone number does not send the applicant looking for the
+    scans again; the page showing them is accessible, "Remove" works without JavaScript's
+    help, and Enter in a field sends the form rather than pressing the first "Remove"."""
+    page.set_viewport_size(NARROWEST_PHONE)
+    page.goto(f"{live_server.url}/{lang}/complaints/new/?akimat=taraz-city-akimat")
+    page.fill("#subject", "Құжаттар қабылданбады")
+    page.fill("#text", "Бөлім маманы өтінішті себепсіз қабылдамады.")
+    page.fill("#full_name", "Асқар Жұмабаев")
+    page.fill("#phone", "123")
+    page.fill("#address", "Тараз, Төле би 1")
+    page.locator("input[name=reply_channel][value=post]").check()
+    page.set_input_files(
+        "#attachments",
+        [
+            {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": small_pdf("Scan")},
+            {"name": "extra.pdf", "mimeType": "application/pdf", "buffer": small_pdf("Extra")},
+        ],
+    )
+    page.locator("#consent").check()
+    with page.expect_navigation():
+        page.locator("form.qz-complaint-form button[name=submit]").click()
+    kept = page.locator(".qz-kept-file")
+    expect(kept).to_have_count(2)
+    expect(kept.first).to_contain_text("scan.pdf")
+    assert_no_axe_violations(page)
+    assert_reflows_at_320_px(page)
+
+    with page.expect_navigation():
+        kept.nth(1).locator("button[name=remove_file]").click()
+    expect(page.locator(".qz-kept-file")).to_have_count(1)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("extra.pdf")
+    assert_no_axe_violations(page)
+
+    page.fill("#phone", "8 701 123 45 67")
+    with page.expect_navigation():
+        page.locator("#phone").press("Enter")
+    expect(page.locator("#registration-number")).to_be_visible()

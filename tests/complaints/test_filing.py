@@ -366,23 +366,6 @@ def test_the_queued_receipt_email_names_the_number_the_complaint_was_given(app, 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.mark.parametrize(
-    ("lang", "message"),
-    [
-        ("kk", "evidence.pdf файлдарын қайта тіркеңіз"),
-        ("ru", "Прикрепите заново: evidence.pdf"),
-    ],
-)
-def test_files_sent_with_a_form_that_has_another_error_are_asked_for_again(
-    app, client, lang, message
-):
-    applicant = Applicant(client, lang)
-    response = applicant.file(phone="123", files=[(io.BytesIO(PDF), "evidence.pdf")])
-    assert response.status_code == 400
-    assert message in text_of(response)
-    assert complaints_in(app) == []
-
-
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_field_errors_are_announced_in_the_pages_language(client, lang):
     response = Applicant(client, lang).file(subject="", phone="1")

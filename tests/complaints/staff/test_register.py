@@ -192,3 +192,27 @@ def test_a_registrar_cannot_name_an_office_of_another_district_akimat(app, lang,
     assert message in text_of(response)
     with app.app_context():
         assert db.session.execute(db.select(Complaint)).first() is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "attached"), [("kk", "Тіркелді: хат.pdf"), ("ru", "Прикреплён: хат.pdf")]
+)
+def test_the_registrars_form_keeps_checked_files_after_an_error_and_files_them(app, lang, attached):
+    import io
+
+    from complaints.models import Attachment
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    registrar = registrar_in(app, lang)
+    first = register(
+        registrar, language=lang, phone="123", attachments=[(io.BytesIO(pdf), "хат.pdf")]
+    )
+    assert first.status_code == 400
+    assert attached in text_of(first)
+    tokens = re.findall(r'name="kept_files" value="([^"]+)"', first.get_data(as_text=True))
+    assert len(tokens) == 1
+    done = register(registrar, language=lang, kept_files=tokens)
+    assert done.status_code == 200, text_of(done)[:500]
+    with app.app_context():
+        (attachment,) = db.session.execute(db.select(Attachment)).scalars()
+        assert attachment.original_name == "хат.pdf" and attachment.size == len(pdf)
