@@ -115,12 +115,13 @@ def read_attachments(attachment_field) -> Attaching:
     A file that fails its checks is refused with its reason; the others are kept. Files sent
     now that would take the form past the limit are refused together, keeping what was kept.
     """
-    kept, unknown = services.find_kept_files(
-        db.session,
-        request.form.getlist(KEPT_FIELD),
-        holder=_holder(),
-        now=services.utcnow(),
-    )
+    tokens = request.form.getlist(KEPT_FIELD)
+    kept, unknown = [], 0
+    if tokens:
+        # Only then: asking for the holder gives the session one, and most forms keep nothing.
+        kept, unknown = services.find_kept_files(
+            db.session, tokens, holder=_holder(), now=services.utcnow()
+        )
     uploads = [(f.filename, f.read()) for f in request.files.getlist(attachment_field.name) if f]
     files, problems = check_uploads(uploads)
     attaching = Attaching(kept, files, [ATTACHMENT_MESSAGES[p.reason](p.name) for p in problems])
