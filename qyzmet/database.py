@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 from werkzeug.exceptions import ServiceUnavailable
@@ -45,6 +46,40 @@ class DatabaseBusy(ServiceUnavailable):
 
     def __init__(self) -> None:
         super().__init__(retry_after=60)
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database did not answer (down, refusing connections, out of disk, a statement
+    cancelled); whatever the request was writing was rolled back.
+
+    A 503 with Retry-After like `DatabaseBusy`: such failures pass, and the visitor is told to
+    try again rather than shown that the service is broken.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(retry_after=60)
+
+
+def is_unavailable(error: SQLAlchemyError) -> bool:
+    """The database is away or cannot work now, rather than the statement being wrong.
+
+    DBAPI's OperationalError is what both drivers raise for a refused or dropped connection,
+    a cancelled statement (PostgreSQL's statement_timeout), a full disk, SQLite's "unable to
+    open database file" and a lock waited on too long; the pool's own timeout is SQLAlchemy's.
+    """
+    if isinstance(error, OperationalError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def report_unavailable(error: SQLAlchemyError) -> None:
+    """One line for the operator: the driver's message says which failure it is."""
+    original = getattr(error, "orig", None) or error
+    log.error(
+        "the database did not answer; the request was refused with 503: %s: %s",
+        type(original).__name__,
+        str(original).strip().splitlines()[0] if str(original).strip() else "",
+    )
 
 
 def configure_sqlite(
@@ -148,10 +183,13 @@ def write_transaction(session: Session) -> Iterator[Session]:
     except DatabaseBusy:
         _report_busy(bind, "in the writers' queue")
         raise
-    except OperationalError as error:
-        if is_lock_timeout(error):
+    except SQLAlchemyError as error:
+        if isinstance(error, OperationalError) and is_lock_timeout(error):
             _report_busy(bind, "for the database's lock")
             raise DatabaseBusy() from error
+        if is_unavailable(error):
+            report_unavailable(error)
+            raise DatabaseUnavailable() from error
         raise
     finally:
         _this_thread.writing = False

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from qyzmet.extensions import limiter
+from qyzmet.database import DatabaseUnavailable, is_unavailable, report_unavailable
+from qyzmet.extensions import db, limiter, login_manager
 from qyzmet.templating import almaty_moment
 
 # A wait longer than this is worth a time to come back at, not "a few minutes".
@@ -24,7 +27,16 @@ def render_error(status: int, title: str, message: str, error: HTTPException | N
         for name, value in (error.get_headers() if error is not None else [])
         if name.lower() != "content-type"
     ]
-    page = render_template("error.html", status=status, title=title, message=message)
+    try:
+        page = render_template("error.html", status=status, title=title, message=message)
+    except SQLAlchemyError:
+        # The page names the signed-in staff member, loaded from the database: when that is
+        # what failed, the error page says so to an anonymous visitor rather than failing in
+        # turn into the server's bare English "Internal Server Error".
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
+        g._login_user = login_manager.anonymous_user()
+        page = render_template("error.html", status=status, title=title, message=message)
     return page, status, headers
 
 
@@ -85,6 +97,31 @@ def init_app(app: Flask) -> None:
             ),
             error,
         )
+
+    @app.errorhandler(DatabaseUnavailable)
+    def unavailable(error: HTTPException):
+        return render_error(
+            503,
+            _("The service is temporarily unavailable"),
+            _(
+                "Try again in a few minutes. If you were sending a form, nothing was saved: if "
+                "it was a complaint and you did not see a registration number, it was not "
+                "received."
+            ),
+            error,
+        )
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_failed(error: SQLAlchemyError):
+        # A read outside a write transaction (tracking, the queue, signing in) meets the
+        # database away just as a write does; a write's own failure comes as DatabaseUnavailable.
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
+        if is_unavailable(error):
+            report_unavailable(error)
+            return unavailable(DatabaseUnavailable())
+        app.logger.error("Exception on %s [%s]", request.path, request.method, exc_info=error)
+        return server_error(InternalServerError())
 
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):

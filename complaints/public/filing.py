@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import ServiceUnavailable
 from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 
@@ -135,22 +136,48 @@ def new_complaint():
         return render_template("complaints/new.html", form=form), 400
 
     new = submitted_complaint(form, directory.akimat(form.akimat.data), channel="web", lang=lang)
-    filed = services.file_complaint(
-        db.session,
-        new,
-        files,
-        now=services.utcnow(),
-        calendar=working_calendar(),
-        secret=secret(),
-        upload_root=upload_root(),
-        messages=messages,
-    )
+    try:
+        filed = services.file_complaint(
+            db.session,
+            new,
+            files,
+            now=services.utcnow(),
+            calendar=working_calendar(),
+            secret=secret(),
+            upload_root=upload_root(),
+            messages=messages,
+        )
+    except ServiceUnavailable as error:
+        return _not_saved(form, files, error)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     response = render_receipt(
         filed.complaint, filed.access_code, filed.submission_key, first_time=filed.created
     )
     response.filed = filed.created  # a resubmission of the same form is not a new filing
     return response
+
+
+def _not_saved(form: ComplaintForm, files, error: ServiceUnavailable):
+    """The form again, as the applicant filled it in, when the database or the attachments
+    folder failed: a complaint of several paragraphs typed on a phone is not lost to a busy
+    minute. The form keeps its submission key, so sending it again files it once."""
+    flash(
+        _(
+            "Your complaint was not saved and has no registration number yet: the service is "
+            "busy or temporarily unavailable. What you entered is kept below. Wait a minute "
+            "and send the form again."
+        ),
+        "error",
+    )
+    if files:
+        form.attachments.errors = [
+            _(
+                "Attach %(names)s again: files are kept only when the whole form is sent",
+                names=", ".join(file.name for file in files),
+            )
+        ]
+    page = render_template("complaints/new.html", form=form)
+    return page, 503, {"Retry-After": str(error.retry_after)}
 
 
 def submitted_complaint(
