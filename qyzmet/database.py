@@ -8,6 +8,7 @@ filings cannot both read the same counter) while reads keep a plain deferred `BE
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import sqlite3
@@ -16,7 +17,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Engine
@@ -80,6 +84,29 @@ def report_unavailable(error: SQLAlchemyError) -> None:
         type(original).__name__,
         str(original).strip().splitlines()[0] if str(original).strip() else "",
     )
+
+
+def migrations_missing(engine: Engine, migrations: Path) -> tuple[str | None, str] | None:
+    """(the database's migration, the code's) when the database is behind the code, else None.
+
+    A database older than the code fails on the first query naming a new column, as a 500 or
+    a 503 that says nothing of the cause. A database newer than the code (another server
+    already upgraded, section 14 of docs/deploy.md) is not flagged: its revision is unknown
+    here, and the old code is about to be replaced.
+    """
+    head, known = _revisions(migrations)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == head or (current is not None and current not in known):
+        return None
+    return current, head
+
+
+@functools.cache
+def _revisions(migrations: Path) -> tuple[str, frozenset[str]]:
+    """The code's newest migration and all it knows: read once, /healthz asks often."""
+    scripts = ScriptDirectory(str(migrations))
+    return scripts.get_current_head() or "", frozenset(s.revision for s in scripts.walk_revisions())
 
 
 def configure_sqlite(
