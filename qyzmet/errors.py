@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from guide.loader import ContentError
 from qyzmet.database import DatabaseUnavailable, is_unavailable, report_unavailable
 from qyzmet.extensions import db, limiter, login_manager
 from qyzmet.templating import almaty_moment
@@ -110,6 +111,14 @@ def init_app(app: Flask) -> None:
             ),
             error,
         )
+
+    @app.errorhandler(ContentError)
+    def content_missing(error: ContentError):
+        # The guide content did not load when the server started and has not been put right
+        # since: the complaint form has no akimats to offer. It is re-read within seconds of a
+        # fix, so this passes like a database away.
+        app.logger.error("guide content not loaded; the request was refused with 503: %s", error)
+        return unavailable(DatabaseUnavailable())
 
     @app.errorhandler(SQLAlchemyError)
     def database_failed(error: SQLAlchemyError):
