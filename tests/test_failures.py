@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import Applicant, Staff, hidden_fields, make_staff, text_of
+from helpers import VALID, Applicant, Staff, hidden_fields, make_staff, text_of
 from sqlalchemy import event
 
 from complaints.models import Attachment, Complaint, ComplaintEvent, Notification
+from complaints.web import today_in_almaty
 from qyzmet.extensions import db
 
 UNAVAILABLE = {"kk": "Сервис уақытша қолжетімсіз", "ru": "Сервис временно недоступен"}
@@ -211,3 +212,39 @@ def test_an_outbox_that_cannot_be_written_keeps_the_email_for_its_retry(
         assert (email.status, email.attempts) == ("pending", 1)
         assert "No space left on device" in email.last_error
     assert "No space left on device" in caplog.text
+
+
+def test_a_paper_complaint_the_attachments_disk_refuses_stays_in_the_registrars_form(
+    live_app, monkeypatch
+):
+    make_staff(live_app, "registrar")
+    registrar = Staff(live_app, "registrar.taraz-city-akimat@example.kz", lang="ru")
+    assert registrar.login().status_code == 302
+    tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
+    with live_app.app_context():
+        today = today_in_almaty()
+    no_space_left_on_the_second_file(monkeypatch)
+    response = registrar.client.post(
+        "/ru/staff/register/",
+        data={
+            **VALID,
+            **tokens,
+            "subject": "Письмо от 12 ноября",
+            "channel": "paper",
+            "language": "ru",
+            "received_on-day": str(today.day),
+            "received_on-month": str(today.month),
+            "received_on-year": str(today.year),
+            "received_time": "09:30",
+            "attachments": [(io.BytesIO(PDF), name) for name in ("акт.pdf", "анықтама.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    text = text_of(response)
+    assert "Жалоба не зарегистрирована, и номера у неё пока нет" in text
+    assert ATTACH_AGAIN["ru"] in text
+    assert soup_of(response).select_one("#subject")["value"] == "Письмо от 12 ноября"
+    assert os.listdir(live_app.config["UPLOAD_ROOT"]) == []
+    assert counts(live_app) == (0, 0, 0, 0)

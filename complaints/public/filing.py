@@ -161,14 +161,18 @@ def _not_saved(form: ComplaintForm, files, error: ServiceUnavailable):
     """The form again, as the applicant filled it in, when the database or the attachments
     folder failed: a complaint of several paragraphs typed on a phone is not lost to a busy
     minute. The form keeps its submission key, so sending it again files it once."""
-    flash(
-        _(
-            "Your complaint was not saved and has no registration number yet: the service is "
-            "busy or temporarily unavailable. What you entered is kept below. Wait a minute "
-            "and send the form again."
-        ),
-        "error",
+    message = _(
+        "Your complaint was not saved and has no registration number yet: the service is "
+        "busy or temporarily unavailable. What you entered is kept below. Wait a minute "
+        "and send the form again."
     )
+    return form_not_saved("complaints/new.html", form, files, error, message)
+
+
+def form_not_saved(template: str, form: Form, files, error: ServiceUnavailable, message: str):
+    """A filing form given back with `message`, a 503 and its Retry-After: what was typed is
+    kept, and the files, which no browser fills in again, are named to be attached again."""
+    flash(message, "error")
     if files:
         form.attachments.errors = [
             _(
@@ -176,7 +180,7 @@ def _not_saved(form: ComplaintForm, files, error: ServiceUnavailable):
                 names=", ".join(file.name for file in files),
             )
         ]
-    page = render_template("complaints/new.html", form=form)
+    page = render_template(template, form=form)
     return page, 503, {"Retry-After": str(error.retry_after)}
 
 

@@ -9,11 +9,17 @@ from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import ServiceUnavailable
 
 from complaints import directory, services
 from complaints.attachments import check_uploads
 from complaints.mail import schedule_delivery
-from complaints.public.filing import ATTACHMENT_MESSAGES, _with_choices, submitted_complaint
+from complaints.public.filing import (
+    ATTACHMENT_MESSAGES,
+    _with_choices,
+    form_not_saved,
+    submitted_complaint,
+)
 from complaints.staff import blueprint
 from complaints.staff.auth import current_staff, kept_form, staff_required
 from complaints.staff.forms import RegisterForm
@@ -77,18 +83,26 @@ def register():
     # The applicant's language, not the registrar's screen's: the receipt and every later
     # email go in it. The coupon printed below stays in the page's language.
     new = submitted_complaint(form, akimat, channel=form.channel.data, lang=form.language.data)
-    filed = services.file_complaint(
-        db.session,
-        new,
-        files,
-        now=services.utcnow(),
-        calendar=working_calendar(),
-        secret=secret(),
-        upload_root=upload_root(),
-        messages=messages,
-        accepted_by=staff,
-        received_at=received_at,
-    )
+    try:
+        filed = services.file_complaint(
+            db.session,
+            new,
+            files,
+            now=services.utcnow(),
+            calendar=working_calendar(),
+            secret=secret(),
+            upload_root=upload_root(),
+            messages=messages,
+            accepted_by=staff,
+            received_at=received_at,
+        )
+    except ServiceUnavailable as error:
+        message = _(
+            "The complaint was not registered and has no number yet: the service is busy or "
+            "temporarily unavailable. What you entered is kept below. Wait a minute and send "
+            "the form again."
+        )
+        return form_not_saved("staff/register.html", form, files, error, message)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     complaint = filed.complaint
     return render_template(
