@@ -38,6 +38,8 @@ DEFAULT_LOCK_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 5
 # PostgreSQL's SQLSTATE for a lock wait that ran past lock_timeout.
 _LOCK_NOT_AVAILABLE = "55P03"
+# PostgreSQL's SQLSTATE for a write refused by a read-only server (a standby).
+_READ_ONLY_TRANSACTION = "25006"
 _this_thread = threading.local()
 
 
@@ -73,6 +75,8 @@ def is_unavailable(error: SQLAlchemyError) -> bool:
     """
     if isinstance(error, OperationalError | PoolTimeout):
         return True
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == _READ_ONLY_TRANSACTION:
+        return True  # a standby not yet promoted after a failover: writes pass once it is
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
