@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 from werkzeug.exceptions import ServiceUnavailable
 
+from qyzmet.unavailable import TemporarilyUnavailable
+
 WRITE_OPTION = "qyzmet_write"
 log = logging.getLogger(__name__)
 # Seconds a write waits for another to finish before the request gives up with "busy".
@@ -54,16 +56,9 @@ class DatabaseBusy(ServiceUnavailable):
         super().__init__(retry_after=60)
 
 
-class DatabaseUnavailable(ServiceUnavailable):
+class DatabaseUnavailable(TemporarilyUnavailable):
     """The database did not answer (down, refusing connections, out of disk, a statement
-    cancelled); whatever the request was writing was rolled back.
-
-    A 503 with Retry-After like `DatabaseBusy`: such failures pass, and the visitor is told to
-    try again rather than shown that the service is broken.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(retry_after=60)
+    cancelled); whatever the request was writing was rolled back."""
 
 
 def is_unavailable(error: SQLAlchemyError) -> bool:

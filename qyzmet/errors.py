@@ -12,9 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from guide.loader import ContentError
-from qyzmet.database import DatabaseUnavailable, is_unavailable, report_unavailable
+from qyzmet.database import is_unavailable, report_unavailable
 from qyzmet.extensions import db, limiter, login_manager
 from qyzmet.templating import almaty_moment
+from qyzmet.unavailable import TemporarilyUnavailable
 
 # A wait longer than this is worth a time to come back at, not "a few minutes".
 SAY_WHEN_AFTER = timedelta(minutes=5)
@@ -99,7 +100,7 @@ def init_app(app: Flask) -> None:
             error,
         )
 
-    @app.errorhandler(DatabaseUnavailable)
+    @app.errorhandler(TemporarilyUnavailable)
     def unavailable(error: HTTPException):
         return render_error(
             503,
@@ -118,7 +119,7 @@ def init_app(app: Flask) -> None:
         # since: the complaint form has no akimats to offer. It is re-read within seconds of a
         # fix, so this passes like a database away.
         app.logger.error("guide content not loaded; the request was refused with 503: %s", error)
-        return unavailable(DatabaseUnavailable())
+        return unavailable(TemporarilyUnavailable())
 
     @app.errorhandler(SQLAlchemyError)
     def database_failed(error: SQLAlchemyError):
@@ -128,7 +129,7 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         if is_unavailable(error):
             report_unavailable(error)
-            return unavailable(DatabaseUnavailable())
+            return unavailable(TemporarilyUnavailable())
         app.logger.error("Exception on %s [%s]", request.path, request.method, exc_info=error)
         return server_error(InternalServerError())
 

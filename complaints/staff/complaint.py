@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     abort,
     current_app,
@@ -61,6 +63,9 @@ from complaints.web import (
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
 from qyzmet.templating import long_date
+from qyzmet.unavailable import TemporarilyUnavailable
+
+log = logging.getLogger(__name__)
 
 FORMS = {
     Action.ASSIGN: AssignForm,
@@ -520,8 +525,18 @@ def attachment(complaint_id: int, attachment_id: int):
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.complaint_id != complaint.id:
         abort(404)
+    path = upload_root() / found.stored_name
+    try:
+        stored = path.open("rb")
+    except OSError as error:
+        # The folder unmounted (a shared one, section 14 of docs/deploy.md) or the file gone:
+        # a "try again" page for the staff member, and for the operator which file and why.
+        log.error(
+            "attachment %s of complaint %s could not be read: %s", found.id, complaint.id, error
+        )
+        raise TemporarilyUnavailable() from error
     response = send_file(
-        upload_root() / found.stored_name,
+        stored,
         mimetype=found.content_type,
         as_attachment=True,
         download_name=found.original_name,
