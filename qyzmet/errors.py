@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
@@ -125,13 +125,12 @@ def init_app(app: Flask) -> None:
     def database_failed(error: SQLAlchemyError):
         # A read outside a write transaction (tracking, the queue, signing in) meets the
         # database away just as a write does; a write's own failure comes as DatabaseUnavailable.
+        if not is_unavailable(error):
+            raise error  # a bug: Flask's own handling (its log, the 500 page, the debugger)
         with suppress(SQLAlchemyError):
             db.session.rollback()
-        if is_unavailable(error):
-            report_unavailable(error)
-            return unavailable(TemporarilyUnavailable())
-        app.logger.error("Exception on %s [%s]", request.path, request.method, exc_info=error)
-        return server_error(InternalServerError())
+        report_unavailable(error)
+        return unavailable(TemporarilyUnavailable())
 
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):
