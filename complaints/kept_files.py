@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.numbers import format_decimal
 from flask import current_app, flash, request, session
 from flask_babel import gettext as _
+from werkzeug.exceptions import ServiceUnavailable
 
 from complaints import services
 from complaints.attachments import MAX_FILES, check_uploads
@@ -78,13 +79,24 @@ class Attaching:
             # again changed): not something this form can still attach.
             self.kept = [k for k in self.kept if not k.filed]
             self._say(no_longer_kept_message())
-        self.kept += services.hold_files(
-            db.session,
-            self.new,
-            holder=_holder(),
-            root=kept_root(),
-            now=services.utcnow(),
-        )
+        try:
+            self.kept += services.hold_files(
+                db.session,
+                self.new,
+                holder=_holder(),
+                root=kept_root(),
+                now=services.utcnow(),
+            )
+        except ServiceUnavailable:
+            # The disk or the database refused them (logged where it failed): the form still
+            # comes back with what was typed, naming the files to attach again.
+            db.session.rollback()
+            self._say(
+                _(
+                    "Attach %(names)s again: they could not be kept",
+                    names=", ".join(file.name for file in self.new),
+                )
+            )
         self.new = []
 
     def remove_requested(self) -> None:

@@ -8,6 +8,7 @@ request or the configuration itself, so every rule can be tested at any date.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -22,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import ServiceUnavailable
 
 from complaints.domain.access_code import (
     derive_access_code,
@@ -69,6 +71,8 @@ from complaints.models import (
 from qyzmet.database import write_transaction
 
 ModelT = TypeVar("ModelT")
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE_RULE = "state_service_complaint"
 ONLINE_ACCEPTED_BY = "Qyzmet"
@@ -255,6 +259,15 @@ def _next_sequence(session: Session, akimat_code: str, year: int) -> int:
     return session.execute(_TAKE_NUMBER, counter).scalar_one()
 
 
+class AttachmentsNotStored(ServiceUnavailable):
+    """The attachments folder refused a file (full, read-only, gone): nothing was kept and no
+    number taken. A 503 like a busy database: it passes once the operator frees the disk, so
+    the visitor is told to send the form again later, not that the service is broken."""
+
+    def __init__(self) -> None:
+        super().__init__(retry_after=60)
+
+
 def _store_files(
     upload_root: Path, files: Sequence[AttachmentFile]
 ) -> list[tuple[AttachmentFile, str]]:
@@ -262,11 +275,14 @@ def _store_files(
     row commits."""
     if not files:
         return []  # most complaints have none: no need to touch the folder
-    upload_root.mkdir(parents=True, exist_ok=True)
-    stored = []
+    stored: list[tuple[AttachmentFile, str]] = []
+    # Every name opened, so that a file cut short by a full disk is removed too.
+    opened: list[str] = []
     try:
+        upload_root.mkdir(parents=True, exist_ok=True)
         for upload in files:
             name = secrets.token_hex(16)
+            opened.append(name)
             path = upload_root / name
             with open(path, "xb") as handle:
                 handle.write(upload.data)
@@ -280,9 +296,10 @@ def _store_files(
             os.fsync(folder)
         finally:
             os.close(folder)
-    except OSError:
-        _remove_files(upload_root, [name for _, name in stored])
-        raise
+    except OSError as error:
+        _remove_files(upload_root, opened)
+        log.error("attachments could not be written to %s: %s", upload_root, error)
+        raise AttachmentsNotStored() from error
     return stored
 
 
@@ -314,8 +331,13 @@ _RECORD_EVENT = insert(ComplaintEvent.__table__)
 
 
 def _remove_files(upload_root: Path, names: Sequence[str]) -> None:
+    """Remove the files of a filing that was not saved. Called while another failure is on its
+    way to the visitor: a file that cannot be removed is logged for the operator, not raised."""
     for name in names:
-        (upload_root / name).unlink(missing_ok=True)
+        try:
+            (upload_root / name).unlink(missing_ok=True)
+        except OSError as error:
+            log.error("unsaved attachment %s could not be removed: %s", upload_root / name, error)
 
 
 # The folded copies' column length (both are as long as the text they copy).
@@ -1231,11 +1253,14 @@ def hold_files(
     """
     if not files:
         return []
-    root.mkdir(parents=True, exist_ok=True)
     kept: list[KeptFile] = []
+    # Every name opened, so that a file cut short by a full disk is removed too.
+    opened: list[str] = []
     try:
+        root.mkdir(parents=True, exist_ok=True)
         for upload in files:
             name = secrets.token_hex(16)
+            opened.append(name)
             with open(root / name, "xb") as handle:
                 handle.write(upload.data)
             kept.append(
@@ -1267,8 +1292,12 @@ def hold_files(
                     for k in kept
                 ],
             )
+    except OSError as error:
+        _remove_files(root, opened)
+        log.error("files could not be kept in %s: %s", root, error)
+        raise AttachmentsNotStored() from error
     except BaseException:
-        _remove_files(root, [k.stored_name for k in kept])
+        _remove_files(root, opened)
         raise
     _remove_files(root, expired)
     return kept

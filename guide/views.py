@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 
-from guide.loader import Content, LanguageContent, load_content
+from guide.loader import Content, ContentError, LanguageContent, load_content
 from guide.schema import LANGUAGES, Body, Region, Service
 from qyzmet.i18n import current_language
 from qyzmet.urls import cached_url_for
@@ -40,6 +40,8 @@ BODY_KIND_ORDER = (
 
 # root -> (when the files were last looked at, their stamp, the content)
 _LOADED: dict[str, tuple[float, tuple[int, int], Content]] = {}
+# Content roots that failed to load with nothing loaded before, by the files' stamp then.
+_FAILED: dict[str, tuple[tuple[int, int], ContentError]] = {}
 # How often a running app looks for edited content files: often enough for an editor under
 # `make run`, rarely enough that pages do not pay for a directory walk on every lookup.
 RECHECK_SECONDS = 2.0
@@ -70,7 +72,28 @@ def get_content() -> Content:
     if cached is not None and (recheck is None or now - cached[0] < recheck):
         return cached[2]
     stamp = _stamp(root)
-    content = cached[2] if cached is not None and cached[1] == stamp else load_content(root)
+    if cached is not None and cached[1] == stamp:
+        content = cached[2]
+    else:
+        failed = _FAILED.get(str(root))
+        if failed is not None and failed[0] == stamp:
+            raise ContentError(failed[1].problems)  # the same broken files: not read again
+        try:
+            content = load_content(root)
+        except ContentError as error:
+            if cached is None:
+                # Nothing to serve: a 503 page (qyzmet/errors.py) until the files are fixed.
+                _FAILED[str(root)] = (stamp, error)
+                raise
+            # A broken edit reached the server (a `git pull` without `guide check`): the
+            # complaint form and the back office keep the lists they had, rather than every
+            # page failing. Logged once per change of the files; tried again at the next one.
+            current_app.logger.error(
+                "guide content changed but could not be loaded; still serving the content "
+                "loaded before: %s",
+                error,
+            )
+            content = cached[2]
     _LOADED[str(root)] = (now, stamp, content)
     return content
 

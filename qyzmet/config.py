@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = PROJECT_ROOT / "migrations"
 LANGUAGES = ("kk", "ru")
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 

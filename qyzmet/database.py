@@ -8,6 +8,7 @@ filings cannot both read the same counter) while reads keep a plain deferred `BE
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import sqlite3
@@ -16,14 +17,20 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 from werkzeug.exceptions import ServiceUnavailable
+
+from qyzmet.unavailable import TemporarilyUnavailable
 
 WRITE_OPTION = "qyzmet_write"
 log = logging.getLogger(__name__)
@@ -33,6 +40,8 @@ DEFAULT_LOCK_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 5
 # PostgreSQL's SQLSTATE for a lock wait that ran past lock_timeout.
 _LOCK_NOT_AVAILABLE = "55P03"
+# PostgreSQL's SQLSTATE for a write refused by a read-only server (a standby).
+_READ_ONLY_TRANSACTION = "25006"
 _this_thread = threading.local()
 
 
@@ -45,6 +54,58 @@ class DatabaseBusy(ServiceUnavailable):
 
     def __init__(self) -> None:
         super().__init__(retry_after=60)
+
+
+class DatabaseUnavailable(TemporarilyUnavailable):
+    """The database did not answer (down, refusing connections, out of disk, a statement
+    cancelled); whatever the request was writing was rolled back."""
+
+
+def is_unavailable(error: SQLAlchemyError) -> bool:
+    """The database is away or cannot work now, rather than the statement being wrong.
+
+    DBAPI's OperationalError is what both drivers raise for a refused or dropped connection,
+    a cancelled statement (PostgreSQL's statement_timeout), a full disk, SQLite's "unable to
+    open database file" and a lock waited on too long; the pool's own timeout is SQLAlchemy's.
+    """
+    if isinstance(error, OperationalError | PoolTimeout):
+        return True
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == _READ_ONLY_TRANSACTION:
+        return True  # a standby not yet promoted after a failover: writes pass once it is
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def report_unavailable(error: SQLAlchemyError) -> None:
+    """One line for the operator: the driver's message says which failure it is."""
+    original = getattr(error, "orig", None) or error
+    log.error(
+        "the database did not answer; the request was refused with 503: %s: %s",
+        type(original).__name__,
+        str(original).strip().splitlines()[0] if str(original).strip() else "",
+    )
+
+
+def migrations_missing(engine: Engine, migrations: Path) -> tuple[str | None, str] | None:
+    """(the database's migration, the code's) when the database is behind the code, else None.
+
+    A database older than the code fails on the first query naming a new column, as a 500 or
+    a 503 that says nothing of the cause. A database newer than the code (another server
+    already upgraded, section 14 of docs/deploy.md) is not flagged: its revision is unknown
+    here, and the old code is about to be replaced.
+    """
+    head, known = _revisions(migrations)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == head or (current is not None and current not in known):
+        return None
+    return current, head
+
+
+@functools.cache
+def _revisions(migrations: Path) -> tuple[str, frozenset[str]]:
+    """The code's newest migration and all it knows: read once, /healthz asks often."""
+    scripts = ScriptDirectory(str(migrations))
+    return scripts.get_current_head() or "", frozenset(s.revision for s in scripts.walk_revisions())
 
 
 def configure_sqlite(
@@ -148,10 +209,13 @@ def write_transaction(session: Session) -> Iterator[Session]:
     except DatabaseBusy:
         _report_busy(bind, "in the writers' queue")
         raise
-    except OperationalError as error:
-        if is_lock_timeout(error):
+    except SQLAlchemyError as error:
+        if isinstance(error, OperationalError) and is_lock_timeout(error):
             _report_busy(bind, "for the database's lock")
             raise DatabaseBusy() from error
+        if is_unavailable(error):
+            report_unavailable(error)
+            raise DatabaseUnavailable() from error
         raise
     finally:
         _this_thread.writing = False

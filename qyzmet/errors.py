@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from qyzmet.extensions import limiter
+from guide.loader import ContentError
+from qyzmet.database import is_unavailable, report_unavailable
+from qyzmet.extensions import db, limiter, login_manager
 from qyzmet.templating import almaty_moment
+from qyzmet.unavailable import TemporarilyUnavailable
 
 # A wait longer than this is worth a time to come back at, not "a few minutes".
 SAY_WHEN_AFTER = timedelta(minutes=5)
@@ -24,7 +29,16 @@ def render_error(status: int, title: str, message: str, error: HTTPException | N
         for name, value in (error.get_headers() if error is not None else [])
         if name.lower() != "content-type"
     ]
-    page = render_template("error.html", status=status, title=title, message=message)
+    try:
+        page = render_template("error.html", status=status, title=title, message=message)
+    except SQLAlchemyError:
+        # The page names the signed-in staff member, loaded from the database: when that is
+        # what failed, the error page says so to an anonymous visitor rather than failing in
+        # turn into the server's bare English "Internal Server Error".
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
+        g._login_user = login_manager.anonymous_user()
+        page = render_template("error.html", status=status, title=title, message=message)
     return page, status, headers
 
 
@@ -85,6 +99,38 @@ def init_app(app: Flask) -> None:
             ),
             error,
         )
+
+    @app.errorhandler(TemporarilyUnavailable)
+    def unavailable(error: HTTPException):
+        return render_error(
+            503,
+            _("The service is temporarily unavailable"),
+            _(
+                "Try again in a few minutes. If you were sending a form, nothing was saved: if "
+                "it was a complaint and you did not see a registration number, it was not "
+                "received."
+            ),
+            error,
+        )
+
+    @app.errorhandler(ContentError)
+    def content_missing(error: ContentError):
+        # The guide content did not load when the server started and has not been put right
+        # since: the complaint form has no akimats to offer. It is re-read within seconds of a
+        # fix, so this passes like a database away.
+        app.logger.error("guide content not loaded; the request was refused with 503: %s", error)
+        return unavailable(TemporarilyUnavailable())
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_failed(error: SQLAlchemyError):
+        # A read outside a write transaction (tracking, the queue, signing in) meets the
+        # database away just as a write does; a write's own failure comes as DatabaseUnavailable.
+        if not is_unavailable(error):
+            raise error  # a bug: Flask's own handling (its log, the 500 page, the debugger)
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
+        report_unavailable(error)
+        return unavailable(TemporarilyUnavailable())
 
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):

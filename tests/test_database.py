@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from qyzmet import create_app
-from qyzmet.database import CONNECT_TIMEOUT, DatabaseBusy, write_transaction
+from qyzmet.database import CONNECT_TIMEOUT, DatabaseBusy, is_unavailable, write_transaction
 from qyzmet.extensions import db
 
 
@@ -208,3 +209,25 @@ def test_every_postgresql_connection_waits_for_a_lock_and_for_the_server_only_so
         # A pool reset (a rollback) does not undo it: it is set as the connection starts.
         assert db.session.execute(text("SHOW lock_timeout")).scalar_one() == "300ms"
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # A statement_timeout an operator set in DATABASE_URL's options, run past.
+        "SET LOCAL statement_timeout = 10; SELECT pg_sleep(1)",
+        # A standby not yet promoted after a failover refuses writes.
+        "SET TRANSACTION READ ONLY; UPDATE registration_counters SET last_sequence = 0",
+    ],
+    ids=["statement-timeout", "read-only"],
+)
+def test_what_passes_on_postgresql_is_taken_for_unavailable_not_for_a_bug(app, statement):
+    with (
+        app.app_context(),
+        db.engine.connect() as connection,
+        pytest.raises(SQLAlchemyError) as failure,
+    ):
+        for part in statement.split("; "):
+            connection.execute(text(part))
+    assert is_unavailable(failure.value)

@@ -72,3 +72,22 @@ def test_a_form_too_large_is_explained_without_blaming_files_alone(guide_app, la
     text = text_of(response)
     assert title in text
     assert "10 МБ" in text
+
+
+def test_a_database_error_that_is_a_bug_is_the_500_page_and_logged_with_its_traceback(
+    guide_app, caplog
+):
+    """Only a database that is away is "try again": a wrong statement is a failure to fix."""
+    from sqlalchemy.exc import IntegrityError
+
+    guide_app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @guide_app.get("/<lang:lang_code>/duplicate/")
+    def duplicate():
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+
+    response = guide_app.test_client().get("/ru/duplicate/")
+    assert response.status_code == 500
+    assert "Извините, в работе сервиса произошёл сбой" in text_of(response)
+    assert "Exception on /ru/duplicate/ [GET]" in caplog.text
+    assert "Traceback" in caplog.text

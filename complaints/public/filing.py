@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import ServiceUnavailable
 from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 
@@ -140,6 +141,8 @@ def new_complaint():
             raise
         attaching.gone(error.details["token"])
         return _form_again(form, attaching, status=400)
+    except ServiceUnavailable as error:
+        return _not_saved(form, attaching, error)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     response = render_receipt(
         filed.complaint, filed.access_code, filed.submission_key, first_time=filed.created
@@ -156,6 +159,36 @@ def _form_again(form: ComplaintForm, attaching: Attaching, *, status: int):
         # The field shows one message: all of them in it.
         form.attachments.errors = [". ".join(attaching.errors)]
     return render_template("complaints/new.html", form=form, kept=attaching.kept), status
+
+
+def _not_saved(form: ComplaintForm, attaching: Attaching, error: ServiceUnavailable):
+    """The form again, as the applicant filled it in, when the database or the attachments
+    folder failed: a complaint of several paragraphs typed on a phone is not lost to a busy
+    minute. The form keeps its submission key, so sending it again files it once."""
+    message = _(
+        "Your complaint was not saved and has no registration number yet: the service is "
+        "busy or temporarily unavailable. What you entered is kept below. Wait a minute "
+        "and send the form again."
+    )
+    return form_not_saved("complaints/new.html", form, attaching, error, message)
+
+
+def form_not_saved(
+    template: str, form: Form, attaching: Attaching, error: ServiceUnavailable, message: str
+):
+    """A filing form given back with `message`, a 503 and its Retry-After: what was typed is
+    kept, and so are the files kept from an earlier try; the files sent now could not be kept
+    (the database or the disk is what failed), so they are named to be attached again."""
+    flash(message, "error")
+    if attaching.new:
+        form.attachments.errors = [
+            _(
+                "Attach %(names)s again: they could not be kept",
+                names=", ".join(file.name for file in attaching.new),
+            )
+        ]
+    page = render_template(template, form=form, kept=attaching.kept)
+    return page, 503, {"Retry-After": str(error.retry_after)}
 
 
 def submitted_complaint(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     abort,
     current_app,
@@ -16,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import ServiceUnavailable
 from wtforms.fields.choices import SelectChoice
 
 from complaints import directory, services
@@ -61,6 +64,9 @@ from complaints.web import (
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
 from qyzmet.templating import long_date
+from qyzmet.unavailable import TemporarilyUnavailable
+
+log = logging.getLogger(__name__)
 
 FORMS = {
     Action.ASSIGN: AssignForm,
@@ -424,6 +430,20 @@ def act(complaint_id: int, action_name: str):
         return _render(complaint, failed=(action, form), status=400)
     except services.ComplaintError:
         abort(404)
+    except ServiceUnavailable as error:
+        # A write stuck behind another, or the attachments folder full: a minute's matter.
+        # The complaint as it is, with the member's form filled in to send again. (With the
+        # database away altogether, reading the complaint fails too: the "try again" page.)
+        db.session.rollback()
+        flash(
+            _(
+                "Nothing was saved: the service is busy or temporarily unavailable. What you "
+                "entered is in the form below. Wait a minute and send it again."
+            ),
+            "error",
+        )
+        page, status = _render(_complaint_in_scope(complaint_id), failed=(action, form), status=503)
+        return page, status, {"Retry-After": str(error.retry_after)}
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("Done: %(action)s.", action=ACTION_LABELS[action][current_language()]), "success")
     if action in TOLD_TO_THE_APPLICANT and services.email_recipient(complaint) is None:
@@ -520,8 +540,18 @@ def attachment(complaint_id: int, attachment_id: int):
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.complaint_id != complaint.id:
         abort(404)
+    path = upload_root() / found.stored_name
+    try:
+        stored = path.open("rb")
+    except OSError as error:
+        # The folder unmounted (a shared one, section 14 of docs/deploy.md) or the file gone:
+        # a "try again" page for the staff member, and for the operator which file and why.
+        log.error(
+            "attachment %s of complaint %s could not be read: %s", found.id, complaint.id, error
+        )
+        raise TemporarilyUnavailable() from error
     response = send_file(
-        upload_root() / found.stored_name,
+        stored,
         mimetype=found.content_type,
         as_attachment=True,
         download_name=found.original_name,

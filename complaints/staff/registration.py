@@ -9,11 +9,12 @@ from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import ServiceUnavailable
 
 from complaints import directory, services
 from complaints.kept_files import Attaching, kept_root, read_attachments
 from complaints.mail import schedule_delivery
-from complaints.public.filing import _with_choices, submitted_complaint
+from complaints.public.filing import _with_choices, form_not_saved, submitted_complaint
 from complaints.staff import blueprint
 from complaints.staff.auth import current_staff, kept_form, staff_required
 from complaints.staff.forms import RegisterForm
@@ -97,6 +98,13 @@ def register():
             raise
         attaching.gone(error.details["token"])
         return _form_again(form, attaching, status=400)
+    except ServiceUnavailable as error:
+        message = _(
+            "The complaint was not registered and has no number yet: the service is busy or "
+            "temporarily unavailable. What you entered is kept below. Wait a minute and send "
+            "the form again."
+        )
+        return form_not_saved("staff/register.html", form, attaching, error, message)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     complaint = filed.complaint
     return render_template(

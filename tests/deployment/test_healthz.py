@@ -7,12 +7,16 @@ seeing an application error.
 
 from __future__ import annotations
 
+import logging
+
+import flask_migrate
 import pytest
 from serving import free_port
 from sqlalchemy.engine import URL
 
 from qyzmet import create_app
 from qyzmet.extensions import db
+from qyzmet.warmup import warm_up
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):
@@ -61,3 +65,27 @@ def test_healthz_answers_503_with_json_when_the_database_is_unreachable(unreacha
     assert response.status_code == 503
     assert response.is_json
     assert response.get_json()["status"] != "ok"
+
+
+def test_healthz_answers_503_on_a_database_older_than_the_code(blank_app):
+    """`flask db upgrade` not run after an upgrade: most requests would fail on a missing
+    column, so the server is out of rotation until it is."""
+    with blank_app.app_context():
+        flask_migrate.upgrade(revision="e00da440ea8b")  # one before the newest but one
+    response = blank_app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "migrations not applied"}
+    with blank_app.app_context():
+        flask_migrate.upgrade()
+    assert blank_app.test_client().get("/healthz").status_code == 200
+
+
+def test_a_server_starting_on_a_database_older_than_the_code_says_what_to_run(blank_app, caplog):
+    with blank_app.app_context():
+        flask_migrate.upgrade(revision="e00da440ea8b")
+    # Alembic's logging configuration replaced the root logger's handlers, pytest's among them.
+    logging.getLogger().addHandler(caplog.handler)
+    with caplog.at_level(logging.ERROR):
+        warm_up(blank_app)
+    assert "the database is at migration e00da440ea8b, this code needs" in caplog.text
+    assert "run `flask db upgrade`" in caplog.text

@@ -166,3 +166,26 @@ def test_attachments_are_served_only_to_staff_of_the_akimat(app, taraz_world):
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert app.test_client().get(f"/kk/staff{url}").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("kk", "Сервис уақытша қолжетімсіз"), ("ru", "Сервис временно недоступен")]
+)
+def test_an_attachment_the_folder_cannot_give_is_a_try_again_page_and_logged(
+    app, taraz_world, tmp_path, lang, title, caplog
+):
+    """A shared attachments folder unmounted, or the file gone: not a failure page."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    make_staff(app, "executor")
+    insider = Staff(app, "executor.taraz-city-akimat@example.kz", lang=lang)
+    insider.login()
+    (tmp_path / "attachments" / ("a" * 32)).unlink()
+    url = f"/complaints/{taraz_world['complaint_id']}/attachments/{taraz_world['attachment_id']}"
+    response = insider.get(url)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    assert title in text_of(response)
+    assert (
+        f"attachment {taraz_world['attachment_id']} of complaint "
+        f"{taraz_world['complaint_id']} could not be read" in caplog.text
+    )

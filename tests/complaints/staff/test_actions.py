@@ -511,3 +511,37 @@ def test_a_decision_on_a_complaint_answered_by_email_needs_no_reminder(app, team
     shown = text_of(team["head"].get(f"/complaints/{complaint_id}/"))
     assert "Орындалды:" in shown
     assert "бұл шешімді оған" not in shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "not_saved"),
+    [
+        ("kk", "Ештеңе сақталған жоқ: сервис қазір бос емес немесе уақытша қолжетімсіз."),
+        ("ru", "Ничего не сохранено: сервис занят или временно недоступен."),
+    ],
+)
+def test_an_answer_a_busy_database_turns_away_is_given_back_to_send_again(
+    app, team, monkeypatch, lang, not_saved
+):
+    """A write stuck behind another: the executor's long answer stays in the form."""
+    from complaints import services
+    from qyzmet.database import DatabaseBusy
+
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+
+    def busy(*args, **kwargs):
+        raise DatabaseBusy()
+
+    monkeypatch.setattr(services, "take_action", busy)
+    team["executor"].lang = lang
+    refused = team["executor"].act(
+        complaint_id, "draft_answer", outcome="explained", answer=LONG_ANSWER
+    )
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == "60"
+    assert not_saved in text_of(refused)
+    form = BeautifulSoup(refused.get_data(as_text=True), "html.parser").select_one(
+        f"form[action$='/{complaint_id}/draft_answer/']"
+    )
+    assert form.select_one("textarea[name='draft_answer-answer']").get_text() == LONG_ANSWER
+    assert load(app, complaint_id).answer is None
