@@ -2,9 +2,12 @@
 (WCAG 2.2 SC 3.3.7): kept for the session that sent them, filed with the complaint, removable,
 and cleaned up when nobody files them."""
 
+import errno
 import io
+import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from helpers import Applicant, hidden_fields, text_of
@@ -218,3 +221,29 @@ def test_a_kept_file_counts_in_the_submission_key_as_the_same_file_sent_now_does
     )
     assert services.submission_key(new, [], [kept]) == services.submission_key(new, [sent])
     assert services.submission_key(new, [], [kept]) != services.submission_key(new, [])
+
+
+@pytest.mark.parametrize(
+    ("lang", "attach_again"),
+    [
+        ("kk", "scan.pdf файлдарын қайта тіркеңіз: оларды сақтау мүмкін болмады"),
+        ("ru", "Прикрепите заново: scan.pdf. Их не удалось сохранить"),
+    ],
+)
+def test_files_a_full_disk_cannot_keep_are_named_to_attach_again(
+    client, tmp_path, monkeypatch, lang, attach_again
+):
+    real_mkdir = Path.mkdir
+
+    def mkdir(self, *args, **kwargs):
+        if self.name == "held":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    response = Applicant(client, lang).file(phone="123", files=[pdf()])
+    # The form comes back for its own error, not a server error, with the file named.
+    assert response.status_code == 400
+    assert attach_again in text_of(response)
+    assert kept_tokens(response) == []
+    assert kept_on_disk(tmp_path) == []
