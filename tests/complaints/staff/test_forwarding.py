@@ -133,7 +133,7 @@ def test_an_applicant_whose_complaint_went_outside_is_told_that_body_answers_the
 NOW = datetime(2026, 3, 31, 5, tzinfo=UTC)
 
 
-def test_a_late_forwarding_is_marked_late_in_the_staff_history_only(app, client, team, monkeypatch):
+def test_a_late_forwarding_is_marked_late_in_the_staff_history(app, client, team, monkeypatch):
     monkeypatch.setattr(services, "utcnow", lambda: NOW)
     # Registered Friday 20 March: to be forwarded by Monday 30 March.
     complaint_id = new_complaint(app, registered_on=date(2026, 3, 20))
