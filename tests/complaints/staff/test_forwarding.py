@@ -1,5 +1,6 @@
 """A complaint forwarded on: where it went, under which number, and what each side is told."""
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
@@ -198,3 +199,32 @@ def test_after_forwarding_outside_the_letter_reminder_names_the_body(app, team):
         "напишите ему по адресу Тараз, Абая, 1, что жалоба перенаправлена: Департамент юстиции."
         in shown
     )
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def attachment_links(member, complaint_id: int) -> list[str]:
+    shown = page(member.get(f"/complaints/{complaint_id}/"))
+    return [link["href"] for link in shown.select("a[href*='/attachments/']")]
+
+
+def test_the_files_go_with_the_complaint_and_the_first_akimat_keeps_its_own_copy(app, client, team):
+    applicant = Applicant(client, lang="ru")
+    response = applicant.file(files=[(io.BytesIO(PDF), "справка.pdf")])
+    assert response.status_code == 200
+    with app.app_context():
+        complaint_id = db.session.execute(db.select(Complaint.id)).scalar_one()
+
+    team["head"].act(complaint_id, "forward", forward_akimat=BAIZAK)
+
+    forwarded_id = load(app, complaint_id).forwarded_to_id
+    # The akimat the complaint now belongs to reads the file under its own complaint…
+    [theirs] = attachment_links(team["outsider"], forwarded_id)
+    assert team["outsider"].client.get(theirs).data == PDF
+    # …and the one that forwarded it still has the file it registered, in its own record.
+    [ours] = attachment_links(team["head"], complaint_id)
+    assert team["head"].client.get(ours).data == PDF
+    # Neither reaches the other's.
+    assert team["head"].client.get(theirs).status_code == 404
+    assert team["outsider"].client.get(ours).status_code == 404
