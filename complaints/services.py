@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -134,8 +134,12 @@ class KeptFile:
 
 @dataclass(frozen=True)
 class Akimat:
+    """An akimat a complaint is forwarded to. `serves` says whether a complaint to it can name
+    an office (the form's rule, `directory.serves`): its own offices and those of its area."""
+
     id: str
     code: str
+    serves: Callable[[str], bool]
 
 
 class Messages(Protocol):
@@ -946,6 +950,11 @@ def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_r
             raise InvalidActionDetails(Action.FORWARD, "forward_akimat", "choose another akimat")
         registered_on = registration_date(now, calendar)
         year = registered_on.year
+        # The office stays only if a complaint filed with the new akimat could name it: Taraz's
+        # housing department is not Baizak's to review, nor to answer for.
+        office_id = complaint.office_id
+        if office_id is not None and not target.serves(office_id):
+            office_id = None
         sequence = _next_sequence(session, target.code, year)
         copy = Complaint(
             registration_number=format_registration_number(target.code, year, sequence),
@@ -954,7 +963,7 @@ def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_r
             year=year,
             sequence=sequence,
             service_id=complaint.service_id,
-            office_id=complaint.office_id,
+            office_id=office_id,
             channel=complaint.channel,
             language=complaint.language,
             applicant_name=complaint.applicant_name,
@@ -1000,6 +1009,11 @@ def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_r
             details={
                 "from_number": complaint.registration_number,
                 "from_akimat_id": complaint.akimat_id,
+                **(
+                    {"office_dropped": complaint.office_id}
+                    if office_id != complaint.office_id
+                    else {}
+                ),
             },
         )
         session.add(copy)

@@ -96,6 +96,9 @@ class TimelineEntry:
     note: str | None
     public: bool
     actor: str | None
+    # What the event's record adds to its title, in words: an office dropped on forwarding,
+    # a forwarding made late (for staff only).
+    remark: str | None = None
 
 
 def timeline(complaint: Complaint, lang: str, *, public_only: bool) -> list[TimelineEntry]:
@@ -111,9 +114,29 @@ def timeline(complaint: Complaint, lang: str, *, public_only: bool) -> list[Time
                 note=event.note,
                 public=event.public,
                 actor=None if public_only else event.actor_name,
+                remark=_event_remark(event, lang, for_staff=not public_only),
             )
         )
     return entries
+
+
+def _event_remark(event: ComplaintEvent, lang: str, *, for_staff: bool) -> str | None:
+    details = event.details or {}
+    if event.action == "forwarded_in" and details.get("office_dropped"):
+        return _(
+            "%(akimat)s does not serve the office “%(office)s”, so the complaint no longer "
+            "names it.",
+            office=directory.body_name(details["office_dropped"], lang),
+            akimat=directory.body_name(event.complaint.akimat_id, lang),
+        )
+    # Counted in the reports; the applicant was told of the forwarding, late or not.
+    if for_staff and event.action == "forward" and details.get("forwarded_late"):
+        return _(
+            "Forwarded late: the deadline was %(date)s; working days late: %(days)s.",
+            date=_format_date(details.get("forwarding_due_on")),
+            days=details.get("working_days_late"),
+        )
+    return None
 
 
 def event_title(event: ComplaintEvent, lang: str) -> str:
@@ -134,7 +157,9 @@ def event_title(event: ComplaintEvent, lang: str) -> str:
         return _("Forwarded to %(body)s", body=body)
     if action == "forwarded_in":
         return _(
-            "Received by forwarding from complaint %(number)s", number=details.get("from_number")
+            "Received by forwarding from %(akimat)s, complaint %(number)s",
+            akimat=directory.body_name(details.get("from_akimat_id"), lang),
+            number=details.get("from_number"),
         )
     if action == "add_note":
         return _("Note")

@@ -5,15 +5,17 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, g, render_template
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from guide.loader import ContentError
+from qyzmet.config import LANGUAGES
 from qyzmet.database import is_unavailable, report_unavailable
 from qyzmet.extensions import db, limiter, login_manager
+from qyzmet.i18n import current_language
 from qyzmet.templating import almaty_moment
 from qyzmet.unavailable import TemporarilyUnavailable
 
@@ -21,16 +23,24 @@ from qyzmet.unavailable import TemporarilyUnavailable
 SAY_WHEN_AFTER = timedelta(minutes=5)
 
 
-def render_error(status: int, title: str, message: str, error: HTTPException | None = None):
+def render_error(
+    status: int,
+    title: str,
+    message: str,
+    error: HTTPException | None = None,
+    links: list[tuple[str, str]] | None = None,
+):
     """The error page, with the headers the error carries (`Allow` on a 405, `Retry-After`
-    on a 429): our page replaces werkzeug's body, not what it tells the client."""
+    on a 429): our page replaces werkzeug's body, not what it tells the client. `links`
+    (address, text) lead on from it, before the list of services."""
     headers = [
         (name, value)
         for name, value in (error.get_headers() if error is not None else [])
         if name.lower() != "content-type"
     ]
+    context = {"status": status, "title": title, "message": message, "links": links or []}
     try:
-        page = render_template("error.html", status=status, title=title, message=message)
+        page = render_template("error.html", **context)
     except SQLAlchemyError:
         # The page names the signed-in staff member, loaded from the database: when that is
         # what failed, the error page says so to an anonymous visitor rather than failing in
@@ -38,8 +48,28 @@ def render_error(status: int, title: str, message: str, error: HTTPException | N
         with suppress(SQLAlchemyError):
             db.session.rollback()
         g._login_user = login_manager.anonymous_user()
-        page = render_template("error.html", status=status, title=title, message=message)
+        page = render_template("error.html", **context)
     return page, status, headers
+
+
+def _in_the_back_office() -> bool:
+    """Whether the address is the akimat back office's (`/kk/staff/…`): its visitors are staff,
+    who have an account and an administrator to turn to."""
+    parts = request.path.strip("/").split("/")
+    return len(parts) >= 2 and parts[0] in LANGUAGES and parts[1] == "staff"
+
+
+def _page_to_start_from() -> str | None:
+    """The page a form's address belongs to, if it opens: the address one level up
+    (`/kk/staff/complaints/5/forward/` is sent from `/kk/staff/complaints/5/`)."""
+    parent = request.path.rstrip("/").rpartition("/")[0] + "/"
+    if parent.strip("/") in LANGUAGES or parent == "/":
+        return None  # the language's home: the list of services, linked anyway
+    try:
+        current_app.create_url_adapter(request).match(parent, method="GET")
+    except HTTPException:  # no such page, or not one that opens (a redirect included)
+        return None
+    return parent
 
 
 def init_app(app: Flask) -> None:
@@ -52,6 +82,67 @@ def init_app(app: Flask) -> None:
                 "If you typed the web address, check it is correct. "
                 "If you pasted it, check you copied the entire address."
             ),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(error: HTTPException):
+        if not _in_the_back_office():
+            return render_error(
+                403,
+                _("You do not have access to this page"),
+                _(
+                    "This page is not open to visitors. Go to the list of services to find what "
+                    "you need."
+                ),
+                error,
+            )
+        return render_error(
+            403,
+            _("You do not have access to this page"),
+            _(
+                "Your account does not give access to this page. Sign in with an account that "
+                "has it, or ask your akimat's administrator to give you access."
+            ),
+            error,
+            links=[
+                (
+                    url_for("staff.login", lang_code=current_language()),
+                    _("Sign in with another account"),
+                )
+            ]
+            if "staff.login" in app.view_functions
+            else None,
+        )
+
+    @app.errorhandler(405)
+    def method_not_allowed(error: HTTPException):
+        if request.method not in ("GET", "HEAD"):
+            # Sent by a script or an odd client, not by a page of ours.
+            return render_error(
+                405,
+                _("This address cannot be opened this way"),
+                _(
+                    "This address does not take this kind of request. Nothing was saved. "
+                    "Start again from the list of services."
+                ),
+                error,
+            )
+        # A form's address opened directly (bookmarked, typed, or reopened from the history):
+        # it takes only what the form sends.
+        start = _page_to_start_from()
+        if start is None:
+            message = _(
+                "This address receives a form; it is not a page to open. Nothing was saved. "
+                "Start again from the list of services."
+            )
+        else:
+            message = _(
+                "This address receives a form; it is not a page to open. Nothing was saved. "
+                "Start again from the page the form is on."
+            )
+        links = [(start, _("Go to the page the form is on"))] if start else None
+        return render_error(
+            405, _("This address cannot be opened this way"), message, error, links=links
         )
 
     @app.errorhandler(CSRFError)

@@ -155,6 +155,17 @@ def tracked(number: str):
     return _render_tracked(complaint)
 
 
+def _same_applicants(complaint: Complaint, other_id: int | None) -> Complaint | None:
+    """The complaint this one was forwarded to or from, granted to this browser too: it is
+    the same complaint under another akimat's number, opened by the same access code, so the
+    link to it opens its page instead of asking for the code again."""
+    other = db.session.get(Complaint, other_id) if other_id else None
+    if other is None or other.access_code_hash != complaint.access_code_hash:
+        return None
+    _grant(other.registration_number)
+    return other
+
+
 def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, status=200):
     lang = current_language()
     state = State(complaint.status)
@@ -165,9 +176,8 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
         ).first()
         is None
     )
-    forwarded_to = (
-        db.session.get(Complaint, complaint.forwarded_to_id) if complaint.forwarded_to_id else None
-    )
+    forwarded_to = _same_applicants(complaint, complaint.forwarded_to_id)
+    forwarded_from = _same_applicants(complaint, complaint.forwarded_from_id)
     page = render_template(
         "complaints/tracked.html",
         complaint=complaint,
@@ -181,6 +191,13 @@ def _render_tracked(complaint: Complaint, withdraw_form=None, survey_form=None, 
         office_name=directory.body_name(complaint.office_id, lang),
         entries=timeline(complaint, lang, public_only=True),
         forwarded_to=forwarded_to,
+        forwarded_to_akimat=directory.body_name(forwarded_to.akimat_id, lang)
+        if forwarded_to
+        else None,
+        forwarded_from=forwarded_from,
+        forwarded_from_akimat=directory.body_name(forwarded_from.akimat_id, lang)
+        if forwarded_from
+        else None,
         # A decision the applicant may disagree with: where to turn next.
         appeal=appeal_route(complaint.service_id, lang)
         if state in (State.ANSWERED, State.LEFT_WITHOUT_REVIEW)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from flask import (
     abort,
@@ -206,6 +207,10 @@ def _render(
         else None,
         failed_mail=failed_mail,
         related=related,
+        related_akimat={
+            key: directory.body_name(other.akimat_id, lang) if other else None
+            for key, other in related.items()
+        },
         in_scope=lambda other: other is not None and other.akimat_id in g.staff_scope,
         unsent=unsent or [],
     ), status
@@ -320,7 +325,11 @@ def _input_from(action: Action, form) -> services.ActionInput:
     forward_akimat = None
     if action == Action.FORWARD and data.get("forward_akimat"):
         body = directory.akimat(data["forward_akimat"])
-        forward_akimat = services.Akimat(body.id, body.code) if body else None
+        forward_akimat = (
+            services.Akimat(body.id, body.code, partial(directory.serves, body.id))
+            if body
+            else None
+        )
     return services.ActionInput(
         note=data.get("note"),
         public=data.get("public") if "public" in data else None,
@@ -447,7 +456,7 @@ def act(complaint_id: int, action_name: str):
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("Done: %(action)s.", action=ACTION_LABELS[action][current_language()]), "success")
     if action in TOLD_TO_THE_APPLICANT and services.email_recipient(complaint) is None:
-        flash(_by_post_reminder(complaint), "info")
+        flash(_by_post_reminder(complaint, action), "info")
     return redirect(url_for(".complaint", complaint_id=complaint_id))
 
 
@@ -458,9 +467,11 @@ TOLD_TO_THE_APPLICANT = frozenset(
 )
 
 
-def _by_post_reminder(complaint: Complaint) -> str:
+def _by_post_reminder(complaint: Complaint, action: Action) -> str:
     """No email goes to an applicant who asked for replies by post: the member who took the
     decision is the one to see that a letter is sent."""
+    if action == Action.FORWARD:
+        return _forwarding_by_post_reminder(complaint)
     if complaint.applicant_address:
         return _(
             "The applicant gets replies by post, not by email: send them this decision by "
@@ -468,6 +479,47 @@ def _by_post_reminder(complaint: Complaint) -> str:
             address=complaint.applicant_address,
         )
     return _("The applicant gave no email address: tell them of this decision by post or by phone.")
+
+
+def _forwarding_by_post_reminder(complaint: Complaint) -> str:
+    """What the letter must say after a forwarding: where the complaint went and, within
+    Qyzmet, its new number (the email says the same to those who get email)."""
+    lang = current_language()
+    forwarded_to = (
+        db.session.get(Complaint, complaint.forwarded_to_id) if complaint.forwarded_to_id else None
+    )
+    if forwarded_to is None:
+        where = {"body": complaint.forwarded_to_body}
+        if complaint.applicant_address:
+            return _(
+                "The applicant gets replies by post, not by email: write to them at "
+                "%(address)s that the complaint has been forwarded to %(body)s.",
+                address=complaint.applicant_address,
+                **where,
+            )
+        return _(
+            "The applicant gave no email address: tell them by post or by phone that the "
+            "complaint has been forwarded to %(body)s.",
+            **where,
+        )
+    where = {
+        "body": directory.body_name(forwarded_to.akimat_id, lang),
+        "number": forwarded_to.registration_number,
+    }
+    if complaint.applicant_address:
+        return _(
+            "The applicant gets replies by post, not by email: write to them at %(address)s "
+            "that the complaint has been forwarded to %(body)s under the new number "
+            "%(number)s, and that their access code stays the same.",
+            address=complaint.applicant_address,
+            **where,
+        )
+    return _(
+        "The applicant gave no email address: tell them by post or by phone that the "
+        "complaint has been forwarded to %(body)s under the new number %(number)s, and that "
+        "their access code stays the same.",
+        **where,
+    )
 
 
 def _render_refused(complaint_id: int, action: Action, *, changed_meanwhile: bool):

@@ -480,7 +480,7 @@ def test_a_returned_draft_is_named_so_in_the_history_not_as_a_review_started(
     ("action", "fields"),
     [
         ("leave_without_review", {"reason": "Повторная жалоба."}),
-        ("forward", {"forward_akimat": "baizak-district-akimat"}),
+        # A forwarding's letter says where the complaint went: test_forwarding.py.
     ],
 )
 def test_a_decision_on_a_complaint_answered_by_post_reminds_the_head_to_send_a_letter(
