@@ -802,6 +802,9 @@ def take_action(
     when the table refuses, InvalidActionDetails when something required is missing, and
     StaleComplaint when someone else acted first.
     """
+    # Files a handler writes (a forwarding's copies of the attachments): removed again when
+    # the action does not commit.
+    written: list[str] = []
     try:
         with write_transaction(session):
             complaint = _load_for_update(session, complaint_id, version)
@@ -836,6 +839,7 @@ def take_action(
                 secret=secret,
                 upload_root=upload_root,
                 messages=messages,
+                written=written,
             )
             complaint.status = target.value
             complaint.updated_at = now
@@ -854,7 +858,11 @@ def take_action(
             )
             session.flush()
     except StaleDataError:
+        _remove_files(upload_root, written)
         raise StaleComplaint() from None
+    except BaseException:
+        _remove_files(upload_root, written)
+        raise
     return complaint
 
 
@@ -936,7 +944,9 @@ def _leave_without_review(session, complaint, *, data, now, messages, **_):
     return {}, data.reason.strip(), True
 
 
-def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_root, messages, **_):
+def _forward(
+    session, complaint, *, actor, data, now, calendar, secret, upload_root, messages, written, **_
+):
     """Send the complaint on: to another akimat in Qyzmet (a new number there) or outside.
 
     Forwarding after its deadline is still done (the complaint must reach the competent body),
@@ -989,15 +999,23 @@ def _forward(session, complaint, *, actor, data, now, calendar, secret, upload_r
             forwarded_from_id=complaint.id,
             updated_at=now,
         )
-        copies = _store_files(
-            upload_root,
-            [
+        try:
+            originals = [
                 AttachmentFile(
                     a.original_name, a.content_type, (upload_root / a.stored_name).read_bytes()
                 )
                 for a in complaint.attachments
-            ],
-        )
+            ]
+        except OSError as error:
+            # The folder unmounted or a file gone: the receiving akimat must get them all.
+            log.error(
+                "attachments of complaint %s could not be read to forward it: %s",
+                complaint.id,
+                error,
+            )
+            raise AttachmentsNotStored() from error
+        copies = _store_files(upload_root, originals)
+        written.extend(name for _, name in copies)
         _attach(copy, copies, now)
         _event(
             copy,

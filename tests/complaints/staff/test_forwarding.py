@@ -2,6 +2,7 @@
 
 import io
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from backoffice import BAIZAK, load, new_complaint
@@ -228,3 +229,44 @@ def test_the_files_go_with_the_complaint_and_the_first_akimat_keeps_its_own_copy
     # Neither reaches the other's.
     assert team["head"].client.get(theirs).status_code == 404
     assert team["outsider"].client.get(ours).status_code == 404
+
+
+def _filed_with_a_file(app, client) -> int:
+    response = Applicant(client, lang="ru").file(files=[(io.BytesIO(PDF), "справка.pdf")])
+    assert response.status_code == 200
+    with app.app_context():
+        return db.session.execute(db.select(Complaint.id)).scalar_one()
+
+
+def _files_in(app) -> list[str]:
+    return sorted(p.name for p in Path(app.config["UPLOAD_ROOT"]).iterdir() if p.is_file())
+
+
+def test_a_forwarding_whose_file_is_missing_is_a_try_again_page_and_changes_nothing(
+    app, client, team, caplog
+):
+    complaint_id = _filed_with_a_file(app, client)
+    for name in _files_in(app):
+        (Path(app.config["UPLOAD_ROOT"]) / name).unlink()
+
+    response = team["head"].act(complaint_id, "forward", forward_akimat=BAIZAK)
+    assert response.status_code == 503
+    assert load(app, complaint_id).status == "registered"
+    assert load(app, complaint_id).forwarded_to_id is None
+    assert f"attachments of complaint {complaint_id} could not be read" in caplog.text
+
+
+def test_a_forwarding_that_does_not_commit_leaves_no_copies_of_the_files(
+    app, client, team, monkeypatch
+):
+    complaint_id = _filed_with_a_file(app, client)
+    before = _files_in(app)
+
+    def refuse(*args, **kwargs):
+        raise services.StaleComplaint()
+
+    # The forwarding is refused after its copies are written (a colleague acted first).
+    monkeypatch.setattr(services, "_attach", refuse)
+    team["head"].act(complaint_id, "forward", forward_akimat=BAIZAK)
+    assert load(app, complaint_id).forwarded_to_id is None
+    assert _files_in(app) == before
