@@ -67,6 +67,7 @@ class TemplateMessages:
                 # An extension is a reasoned decision under its own article, as the pages say.
                 **(self.extension_basis(complaint) if kind == "extension" else {}),
                 **(self.appeal(complaint) if kind in DECISION_KINDS else {}),
+                **(self.receiver(context["forwarded"]) if context.get("forwarded") else {}),
                 **context,
                 **translation_context(),
             }
@@ -93,6 +94,16 @@ class TemplateMessages:
             "service_title": directory.service_title(complaint.service_id, lang),
             "office_name": directory.body_name(complaint.office_id, lang),
             "basis": deadline_rule(complaint.deadline_rule).basis.citation(lang),
+        }
+
+    def receiver(self, forwarded: Complaint) -> dict[str, Any]:
+        """The akimat a complaint was forwarded to, as a receipt names it: its phones and the
+        rule its new due date is under (the dates are on the new complaint)."""
+        lang = forwarded.language
+        body = directory.akimat(forwarded.akimat_id, lang)
+        return {
+            "receiver_phones": list(body.phones) if body else [],
+            "receiver_basis": deadline_rule(forwarded.deadline_rule).basis.citation(lang),
         }
 
     def extension_basis(self, complaint: Complaint) -> dict[str, Any]:

@@ -1050,6 +1050,7 @@ def _forward(
             now,
             target=messages.akimat_name(target.id, complaint.language),
             new_number=copy.registration_number,
+            forwarded=copy,
             reason=reason,
         )
         return details, reason, True

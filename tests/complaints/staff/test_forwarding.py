@@ -8,9 +8,11 @@ import pytest
 from backoffice import BAIZAK, load, new_complaint
 from helpers import Applicant, page, text_of
 
-from complaints import services
+from complaints import directory, services
+from complaints.domain.deadlines import deadline_rule
 from complaints.models import Complaint, Notification
 from qyzmet.extensions import db
+from qyzmet.templating import long_date
 
 TARAZ_HOUSING = "taraz-housing-department"
 BAIZAK_HOUSING = "baizak-housing-department"
@@ -129,6 +131,27 @@ def test_an_applicant_whose_complaint_went_outside_is_told_that_body_answers_the
     tracked = client.get(applicant.track(number, code).headers["Location"])
     assert "Департамент юстиции" in page(tracked).select_one("#forwarded-to").get_text(" ")
     assert on_the_page in text_of(tracked)
+
+
+@pytest.mark.parametrize(("lang", "due_by"), [("kk", "Жауап мерзімі:"), ("ru", "Срок ответа:")])
+def test_the_forwarding_email_gives_the_new_complaints_due_date_its_basis_and_phone(
+    app, client, team, lang, due_by
+):
+    filed_and_forwarded(app, client, team, lang, forward_akimat=BAIZAK)
+    with app.test_request_context(f"/{lang}/"):
+        body = db.session.execute(
+            db.select(Notification.body).where(Notification.kind == "forwarding")
+        ).scalar_one()
+        forwarded = db.session.execute(
+            db.select(Complaint).where(Complaint.akimat_id == BAIZAK)
+        ).scalar_one()
+        due_on = long_date(forwarded.due_on)
+        basis = deadline_rule(forwarded.deadline_rule).basis.citation(lang)
+        phone = directory.akimat(BAIZAK, lang).phones[0]
+    shown = " ".join(body.split())  # a narrow no-break space in a date counts as a space too
+    assert " ".join(f"{due_by} {due_on}".split()) in shown
+    assert basis in shown
+    assert phone in shown
 
 
 # Tuesday 31 March 2026, 10:00 in Almaty.
