@@ -6,10 +6,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from complaints.mail import deliver_pending
 from complaints.models import Notification
-from qyzmet.database import DatabaseBusy
+from qyzmet.database import DatabaseBusy, database_failure, is_unavailable
 from qyzmet.extensions import db
 
 
@@ -30,6 +31,13 @@ def deliver_mail_command() -> None:
             "the database is busy: another write has not finished within "
             f"{current_app.config['DATABASE_LOCK_TIMEOUT']:g} s; emails still due wait for the "
             "next run"
+        ) from None
+    except SQLAlchemyError as error:
+        if not is_unavailable(error):
+            raise
+        raise click.ClickException(
+            f"the database did not answer ({database_failure(error)}); emails still due wait "
+            "for the next run"
         ) from None
     counts = dict(
         db.session.execute(

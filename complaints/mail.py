@@ -31,7 +31,7 @@ from complaints.appeal import GUIDE_COMPLAINT_SECTION, appeal_route
 from complaints.domain.access_code import unseal_access_code
 from complaints.domain.deadlines import EXTENSION_RULE, deadline_rule
 from complaints.models import Complaint, Notification
-from qyzmet.database import DatabaseBusy
+from qyzmet.database import DatabaseBusy, database_failure, is_unavailable
 from qyzmet.extensions import db
 from qyzmet.i18n import force_locale, translation_context
 
@@ -377,10 +377,23 @@ class Courier:
             time.sleep(self.gather_seconds)
             # Wakes that came while it gathered are answered by this pass.
             self._wake.clear()
-            try:
-                deliver_pending(self.app)
-            except Exception:  # the next wake or the timer retries; never let the courier die
+            self.deliver_once()
+
+    def deliver_once(self) -> None:
+        """One pass; whatever fails, the next wake or the timer retries: never let the
+        courier die."""
+        try:
+            deliver_pending(self.app)
+        except DatabaseBusy:
+            log.warning("delivering queued emails waits: the database is busy")
+        except SQLAlchemyError as error:
+            if not is_unavailable(error):
                 log.exception("delivering queued emails failed")
+                return
+            # The requests failing meanwhile log the same cause: one line here, no traceback.
+            log.error("delivering queued emails waits: %s", database_failure(error))
+        except Exception:
+            log.exception("delivering queued emails failed")
 
 
 def schedule_delivery(app: Flask) -> None:

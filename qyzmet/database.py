@@ -75,13 +75,19 @@ def is_unavailable(error: SQLAlchemyError) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
-def report_unavailable(error: SQLAlchemyError) -> None:
-    """One line for the operator: the driver's message says which failure it is."""
+def database_failure(error: SQLAlchemyError) -> str:
+    """The failure in one line: the driver's exception and the first line of its message,
+    which says which failure it is."""
     original = getattr(error, "orig", None) or error
+    message = str(original).strip()
+    return f"{type(original).__name__}: {message.splitlines()[0] if message else ''}"
+
+
+def report_unavailable(error: SQLAlchemyError) -> None:
+    """One line for the operator."""
     log.error(
-        "the database did not answer; the request was refused with 503: %s: %s",
-        type(original).__name__,
-        str(original).strip().splitlines()[0] if str(original).strip() else "",
+        "the database did not answer; the request was refused with 503: %s",
+        database_failure(error),
     )
 
 

@@ -64,3 +64,20 @@ def test_deliver_mail_behind_a_write_that_does_not_finish_says_so_in_one_line(
         "Error: the database is busy: another write has not finished within 0.3 s; "
         "emails still due wait for the next run"
     )
+
+
+def test_deliver_mail_with_the_database_away_says_so_in_one_line(app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from complaints import cli
+
+    def away(_app):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused\nDETAIL: more"))
+
+    monkeypatch.setattr(cli, "deliver_pending", away)
+    result = app.test_cli_runner().invoke(args=["complaints", "deliver-mail"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: the database did not answer (Exception: connection refused); "
+        "emails still due wait for the next run"
+    )

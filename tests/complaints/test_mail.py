@@ -544,3 +544,18 @@ def test_a_withdrawal_is_said_in_kazakh_to_be_taken_back_by_the_applicant(smtp_a
     client.post(f"/kk/complaints/track/{number}/withdraw/", data={**tokens, "confirm": "y"})
     assert "Шағымыңыз кері қайтарып алынды." in text_of(client.get(location))
     assert subject_of(inbox.messages[-1]) == f"{number} шағымы кері қайтарып алынды"
+
+
+def test_a_courier_pass_with_the_database_away_logs_one_line_not_a_traceback(
+    app, monkeypatch, caplog
+):
+    from sqlalchemy.exc import OperationalError
+
+    def away(_app):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(mail, "deliver_pending", away)
+    mail.Courier(app).deliver_once()
+    (record,) = [r for r in caplog.records if r.name == "complaints.mail"]
+    assert record.getMessage() == ("delivering queued emails waits: Exception: connection refused")
+    assert record.exc_info is None
