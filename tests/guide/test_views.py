@@ -1,5 +1,7 @@
 """Guide pages through the test client, on the fixture content whose values the tests know."""
 
+from urllib.parse import quote
+
 import pytest
 from bs4 import BeautifulSoup
 from helpers import normalise, page
@@ -403,3 +405,17 @@ def test_an_offices_breadcrumbs_lead_up_through_its_district_and_oblast(client):
         "/ru/regions/test-district/",
     ]
     assert crumbs[-1][1] is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["_scheme=ftp", "_anchor=top", "_method=POST", "_external=1&_scheme=ftp", "endpoint=x"],
+)
+def test_a_query_naming_url_fors_own_arguments_leaves_the_language_switcher_as_it_was(
+    client, query
+):
+    """A hand-made address must not turn the page into an error: the switcher carries the
+    query over, and these names are url_for's own arguments, not the page's."""
+    soup = page(client.get(f"/ru/search/?q=паспорт&{query}"))
+    link = soup.select_one("nav.qz-language-switcher a[hreflang=kk]")["href"]
+    assert link == "/kk/search/?q=" + quote("паспорт")
