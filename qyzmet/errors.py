@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -24,8 +26,26 @@ def render_error(status: int, title: str, message: str, error: HTTPException | N
         for name, value in (error.get_headers() if error is not None else [])
         if name.lower() != "content-type"
     ]
+    _links_without_the_host()
     page = render_template("error.html", status=status, title=title, message=message)
     return page, status, headers
+
+
+def _links_without_the_host() -> None:
+    """Let the error page build its links when the request's Host header could not be read.
+
+    Werkzeug refuses a host it cannot encode (a label longer than 63 characters) with a 400,
+    and Flask is then left without the URL adapter that `url_for` builds with: the page
+    explaining the 400 would fail with a 500. Its links are paths, so the site's own host
+    serves to build them.
+    """
+    if request_ctx.url_adapter is not None:
+        return
+    request_ctx.url_adapter = current_app.url_map.bind(
+        urlsplit(current_app.config.get("SITE_URL") or "").hostname or "localhost",
+        script_name=request.script_root or None,
+        url_scheme=request.scheme,
+    )
 
 
 def init_app(app: Flask) -> None:
