@@ -153,7 +153,9 @@ def _apply(statement, form: QueueFilters, scope: list[str], *, with_status: bool
         statement = statement.where(Complaint.executor_id.is_(None))
     elif _STAFF_ID.fullmatch(form.executor.data or ""):
         statement = statement.where(Complaint.executor_id == int(form.executor.data))
-    if form.service.data:
+    # Like the other lists, only a service the list offers filters: anything else (a NUL in
+    # it is an error from PostgreSQL) is ignored.
+    if form.service.data and form.service.data in {choice.value for choice in form.service.choices}:
         statement = statement.where(Complaint.service_id == form.service.data)
     if form.channel.data in CHANNEL_LABELS:
         statement = statement.where(Complaint.channel == form.channel.data)

@@ -241,6 +241,31 @@ def test_a_queue_filtered_by_an_executor_id_that_is_not_a_plain_number_is_shown_
     assert "TRZ-" in text_of(response)
 
 
+@pytest.mark.parametrize(
+    "service",
+    ["\x00", "housing\x00", "no-such-service"],
+    ids=["NUL", "NUL after a word", "unknown"],
+)
+def test_a_queue_filtered_by_a_service_the_list_does_not_offer_is_shown_unfiltered(
+    app, team, service
+):
+    # PostgreSQL refuses a NUL in a text comparison: that was a server error.
+    new_complaint(app)
+    response = team["head"].client.get("/kk/staff/", query_string={"service": service})
+    assert response.status_code == 200
+    assert "TRZ-" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "token", ["\x00", "a\x00b", "ключ", "x" * 65], ids=["NUL", "NUL inside", "Cyrillic", "65"]
+)
+def test_a_kept_form_token_of_a_shape_never_given_opens_the_page_as_usual(app, team, token):
+    complaint_id = new_complaint(app)
+    for path in (f"/kk/staff/complaints/{complaint_id}/", "/kk/staff/register/"):
+        response = team["registrar"].client.get(path, query_string={"kept": token})
+        assert response.status_code == 200, path
+
+
 def test_an_action_sent_back_with_an_error_links_the_other_language_to_the_complaint(app, team):
     """The reply to a form sent to an address that takes only forms: its twin in the other
     language would be "method not allowed", so the switcher opens the complaint's page."""
