@@ -25,6 +25,7 @@ from complaints.staff.forms import QueueFilters
 from complaints.web import today_in_almaty, working_calendar
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
+from qyzmet.urls import can_carry
 
 PAGE_SIZE = 25
 CHANNEL_LABELS = {
@@ -286,7 +287,11 @@ def queue():
                 select(StaffUser.id, StaffUser.full_name).where(StaffUser.id.in_(others))
             ).all()
         )
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args = {
+        key: value
+        for key, value in request.args.items()
+        if key != "page" and value and can_carry(key)
+    }
     return render_template(
         "staff/queue.html",
         form=form,

@@ -205,6 +205,23 @@ def test_every_route_and_method_answers_every_visitor_without_an_error(app, worl
     assert after.events == before.events and after.staff == before.staff
 
 
+def test_every_query_name_with_a_nul_or_a_huge_number_is_answered_on_every_page(app, world):
+    """What PostgreSQL refuses and SQLite takes (a NUL in text, an integer past 64 bits), in
+    each name a page reads, on every page: the random walk below may not meet them all."""
+    before = stored(app)
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        url = address(rule, world.path_values)
+        names = ["registrar", "head", "system admin"] if "/staff/" in rule.rule else ["anonymous"]
+        for name in names:
+            for query_name in QUERY_NAMES:
+                for value in ("a%00b", "99999999999999999999"):
+                    response = world.visitors[name].get(f"{url}?{query_name}={value}")
+                    assert_answered(response, f"{name} GET {url}?{query_name}={value}")
+    assert stored(app) == before
+
+
 def path_segments() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(HOSTILE),
