@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from complaints.models import Attachment, Complaint, ComplaintEvent, KeptForm, StaffUser
 from qyzmet.extensions import db
+from qyzmet.urls import can_carry
 
 FUZZ_SETTINGS = settings(
     max_examples=200,
@@ -214,11 +215,17 @@ def test_every_query_name_with_a_nul_or_a_huge_number_is_answered_on_every_page(
             continue
         url = address(rule, world.path_values)
         names = ["registrar", "head", "system admin"] if "/staff/" in rule.rule else ["anonymous"]
+        page_names = [name for name in QUERY_NAMES if can_carry(name)]
+        # A NUL one name at a time (a page may stop at the first wrong value); numbers past
+        # 64 bits and lone surrogates in every name at once.
+        queries = [f"{name}=a%00b" for name in page_names] + [
+            "&".join(f"{name}={value}" for name in page_names)
+            for value in ("99999999999999999999", "%ED%A0%80")
+        ]
         for name in names:
-            for query_name in QUERY_NAMES:
-                for value in ("a%00b", "99999999999999999999"):
-                    response = world.visitors[name].get(f"{url}?{query_name}={value}")
-                    assert_answered(response, f"{name} GET {url}?{query_name}={value}")
+            for query in queries:
+                response = world.visitors[name].get(f"{url}?{query}")
+                assert_answered(response, f"{name} GET {url}?{query}")
     assert stored(app) == before
 
 
