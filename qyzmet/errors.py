@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template, request, url_for
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,6 +40,7 @@ def render_error(
         for name, value in (error.get_headers() if error is not None else [])
         if name.lower() != "content-type"
     ]
+    _links_without_the_host()
     context = {"status": status, "title": title, "message": message, "links": links or []}
     try:
         page = render_template("error.html", **context)
@@ -70,6 +73,23 @@ def _page_to_start_from() -> str | None:
     except HTTPException:  # no such page, or not one that opens (a redirect included)
         return None
     return parent
+
+
+def _links_without_the_host() -> None:
+    """Let the error page build its links when the request's Host header could not be read.
+
+    Werkzeug refuses a host it cannot encode (a label longer than 63 characters) with a 400,
+    and Flask is then left without the URL adapter that `url_for` builds with: the page
+    explaining the 400 would fail with a 500. Its links are paths, so the site's own host
+    serves to build them.
+    """
+    if request_ctx.url_adapter is not None:
+        return
+    request_ctx.url_adapter = current_app.url_map.bind(
+        urlsplit(current_app.config.get("SITE_URL") or "").hostname or "localhost",
+        script_name=request.script_root or None,
+        url_scheme=request.scheme,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from qyzmet.config import LANGUAGE_NAMES, LANGUAGES
-from qyzmet.urls import cached_url_for
+from qyzmet.urls import cached_url_for, can_carry
 
 
 class LanguageConverter(BaseConverter):
@@ -62,9 +62,9 @@ def alternate_url(lang: str) -> str | None:
         # back with an error): a link there would be "method not allowed". The page above.
         return _page_above(cached_url_for(request.endpoint, **values))
     # The query too: a form pre-filled from a guide page, a search. Never one that would
-    # override the path's own values (`?lang_code=`).
+    # override the path's own values (`?lang_code=`), nor one url_for reads as its own.
     for name in request.args:
-        if name not in values:
+        if name not in values and can_carry(name):
             values[name] = request.args.getlist(name)
     return cached_url_for(request.endpoint, **values)
 

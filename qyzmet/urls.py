@@ -70,6 +70,15 @@ def _new_cache(app: Flask) -> dict[tuple[Any, ...], str] | None:
     return {} if only_language else None
 
 
+def can_carry(name: str) -> bool:
+    """Whether a query parameter of this request may be carried into a link url_for builds
+    (the language switcher, the queue's pages, the report's CSV): never a name url_for takes
+    as its own argument (`endpoint`, `_scheme`, `_anchor`, `_method`, …), which a hand-made
+    address would turn into a server error on the page, nor the language, which the path gives.
+    """
+    return name not in ("endpoint", "lang_code") and not name.startswith("_")
+
+
 class RowIdConverter(IntegerConverter):
     """`<int:…>` in every route, bounded to what an INTEGER column holds: a larger number
     is no row's id, and handed to the database it is an overflow error (a 500), not a 404."""

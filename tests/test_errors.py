@@ -197,3 +197,16 @@ def test_a_database_error_that_is_a_bug_is_the_500_page_and_logged_with_its_trac
     assert "Извините, в работе сервиса произошёл сбой" in text_of(response)
     assert "Exception on /ru/duplicate/ [GET]" in caplog.text
     assert "Traceback" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "host", ["a" * 64 + ".example", "a" * 300, "qyzmet..example"], ids=["64", "300", "empty label"]
+)
+def test_a_host_header_that_cannot_be_read_gets_the_bad_request_page_in_the_language(
+    guide_client, host
+):
+    # Werkzeug refuses a host name whose label is past 63 characters or empty; the page saying
+    # so must still build its links.
+    response = guide_client.get("/ru/complaints/new/", headers={"Host": host})
+    assert response.status_code == 400
+    assert "С запросом что-то не так" in text_of(response)

@@ -64,7 +64,10 @@ def _safe_next(target: str | None, lang: str) -> str | None:
     """
     if not target:
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "//[": no address at all (an unclosed IPv6 host)
+        return None
     path = parts.path
     page_lang, _slash, rest = path[1:].partition("/")
     if (

@@ -11,6 +11,7 @@ written, and browsers that restore the last session keep it across restarts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
@@ -188,6 +189,7 @@ def staff_required(*roles: str, keep_for: str | None = None) -> Callable:
     return decorator
 
 
+_KEPT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Fields a kept form never keeps: its token of the old session, and the honeypot.
 _NOT_KEPT = ("csrf_token", "website")
 
@@ -267,7 +269,9 @@ def kept_form(endpoint: str, **view_args: Any) -> services.Kept | None:
     """The form kept for the signed-in member by `?kept=…`, if it was sent to `endpoint`
     with these view arguments; given once, then gone."""
     token = request.args.get("kept")
-    if not token or len(token) > 64:
+    # As keep_form makes them (token_urlsafe): anything else is no kept form's, and a NUL in
+    # it would be an error from PostgreSQL rather than "nothing kept".
+    if not token or not _KEPT_TOKEN.fullmatch(token):
         return None
     return services.take_kept_form(
         db.session,

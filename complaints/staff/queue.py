@@ -25,6 +25,7 @@ from complaints.staff.forms import QueueFilters
 from complaints.web import today_in_almaty, working_calendar
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
+from qyzmet.urls import can_carry
 
 PAGE_SIZE = 25
 CHANNEL_LABELS = {
@@ -153,7 +154,9 @@ def _apply(statement, form: QueueFilters, scope: list[str], *, with_status: bool
         statement = statement.where(Complaint.executor_id.is_(None))
     elif _STAFF_ID.fullmatch(form.executor.data or ""):
         statement = statement.where(Complaint.executor_id == int(form.executor.data))
-    if form.service.data:
+    # Like the other lists, only a service the list offers filters: anything else (a NUL in
+    # it is an error from PostgreSQL) is ignored.
+    if form.service.data and form.service.data in {choice.value for choice in form.service.choices}:
         statement = statement.where(Complaint.service_id == form.service.data)
     if form.channel.data in CHANNEL_LABELS:
         statement = statement.where(Complaint.channel == form.channel.data)
@@ -284,7 +287,11 @@ def queue():
                 select(StaffUser.id, StaffUser.full_name).where(StaffUser.id.in_(others))
             ).all()
         )
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args = {
+        key: value
+        for key, value in request.args.items()
+        if key != "page" and value and can_carry(key)
+    }
     return render_template(
         "staff/queue.html",
         form=form,

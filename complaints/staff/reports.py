@@ -37,6 +37,7 @@ from qyzmet.extensions import db
 from qyzmet.forms import Form
 from qyzmet.i18n import current_language
 from qyzmet.templating import long_date
+from qyzmet.urls import can_carry
 
 REPORT_ROLES = ("head", "supervisor", "admin")
 ALL_AKIMATS = ""
@@ -287,7 +288,7 @@ def _page(lang: str, form: ReportFilters, figures: Report | None):
         decimal=decimal,
         forwarding_days=forwarding.working_days,
         forwarding_basis=forwarding.basis.citation(lang),
-        csv_args={key: value for key, value in request.args.items() if value},
+        csv_args={key: value for key, value in request.args.items() if value and can_carry(key)},
         complaint_link=complaint_links(),
         # The overdue list repeats a few dozen dates over its 200 rows.
         day=cache(long_date),

@@ -1,5 +1,7 @@
 """Guide pages through the test client, on the fixture content whose values the tests know."""
 
+from urllib.parse import quote
+
 import pytest
 from bs4 import BeautifulSoup
 from helpers import normalise, page
@@ -445,3 +447,17 @@ def test_a_topic_without_a_description_gets_no_empty_one(client):
     assert (
         page(client.get("/ru/topics/housing-queue/")).select_one("meta[name=description]") is None
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["_scheme=ftp", "_anchor=top", "_method=POST", "_external=1&_scheme=ftp", "endpoint=x"],
+)
+def test_a_query_naming_url_fors_own_arguments_leaves_the_language_switcher_as_it_was(
+    client, query
+):
+    """A hand-made address must not turn the page into an error: the switcher carries the
+    query over, and these names are url_for's own arguments, not the page's."""
+    soup = page(client.get(f"/ru/search/?q=паспорт&{query}"))
+    link = soup.select_one("nav.qz-language-switcher a[hreflang=kk]")["href"]
+    assert link == "/kk/search/?q=" + quote("паспорт")

@@ -65,6 +65,9 @@ def test_next_leads_back_to_the_staff_page_asked_for(head, target):
         "/kk/staff/%2e%2e/%2e%2e//evil.example",
         "/kk/staff//evil.example",
         "/kk/staff/\\evil.example",
+        # Not an address at all (an IPv6 host left open): the queue, not an error.
+        "//[",
+        "http://[::1/kk/staff/",
     ],
 )
 def test_next_never_leads_off_the_back_office(head, target):

@@ -249,6 +249,53 @@ def test_a_queue_filtered_by_an_executor_id_that_is_not_a_plain_number_is_shown_
     assert "TRZ-" in text_of(response)
 
 
+@pytest.mark.parametrize(
+    "service",
+    ["\x00", "housing\x00", "no-such-service"],
+    ids=["NUL", "NUL after a word", "unknown"],
+)
+def test_a_queue_filtered_by_a_service_the_list_does_not_offer_is_shown_unfiltered(
+    app, team, service
+):
+    # PostgreSQL refuses a NUL in a text comparison: that was a server error.
+    new_complaint(app)
+    response = team["head"].client.get("/kk/staff/", query_string={"service": service})
+    assert response.status_code == 200
+    assert "TRZ-" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "token", ["\x00", "a\x00b", "ключ", "x" * 65], ids=["NUL", "NUL inside", "Cyrillic", "65"]
+)
+def test_a_kept_form_token_of_a_shape_never_given_opens_the_page_as_usual(app, team, token):
+    complaint_id = new_complaint(app)
+    for path in (f"/kk/staff/complaints/{complaint_id}/", "/kk/staff/register/"):
+        response = team["registrar"].client.get(path, query_string={"kept": token})
+        assert response.status_code == 200, path
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "_scheme=ftp", "_anchor=top", "lang_code=ru"])
+def test_a_query_naming_url_fors_own_arguments_leaves_the_queue_and_report_links_working(
+    app, team, monkeypatch, query
+):
+    # The queue's pages and the report's CSV link carry the query over; these names reached
+    # url_for as its own arguments, and the page was a server error.
+    from complaints.staff import queue
+
+    monkeypatch.setattr(queue, "PAGE_SIZE", 1)
+    new_complaint(app)
+    new_complaint(app)
+    head = team["head"]
+    shown = BeautifulSoup(head.get(f"/?channel=web&{query}").get_data(as_text=True), "html.parser")
+    assert shown.select_one("a[rel=next]")["href"] == "/kk/staff/?page=2&channel=web"
+    response = head.get(f"/reports/?date_from=2026-01-01&{query}")
+    assert response.status_code == 200
+    csv_link = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(
+        "a[download]"
+    )
+    assert csv_link["href"] == "/kk/staff/reports.csv?date_from=2026-01-01"
+
+
 def test_an_action_sent_back_with_an_error_links_the_other_language_to_the_complaint(app, team):
     """The reply to a form sent to an address that takes only forms: its twin in the other
     language would be "method not allowed", so the switcher opens the complaint's page."""
