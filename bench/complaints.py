@@ -306,7 +306,7 @@ def prepare_database(url: str) -> None:
 
     import flask_migrate
 
-    from bench.wsgi import bench_metadata
+    from bench._baseline_table import bench_metadata
     from qyzmet import create_app
     from qyzmet.extensions import db
 

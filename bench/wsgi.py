@@ -12,21 +12,14 @@ from __future__ import annotations
 import gc
 
 from flask import Blueprint, Flask, request
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import insert, select
 
+from bench._baseline_table import bench_rows
 from complaints.models import Complaint
 from qyzmet import create_app
 from qyzmet.database import write_transaction
 from qyzmet.extensions import csrf, db
 from qyzmet.warmup import warm_up
-
-bench_metadata = MetaData()
-bench_rows = Table(
-    "bench_rows",
-    bench_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("payload", String(200), nullable=False),
-)
 
 baseline = Blueprint("bench_baseline", __name__, url_prefix="/bench")
 
