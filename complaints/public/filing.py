@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import abort, current_app, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -45,6 +46,7 @@ _SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # The key a filed complaint is kept under (`services.submission_key`), which a receipt's
 # coupon form sends back.
 _COUPON_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}:[0-9a-f]{31}")
+TEMPLATE = "complaints/new.html"
 
 
 # "Attached: scan.pdf, 1,2 MB", on this form and the registrar's.
@@ -117,30 +119,19 @@ def new_complaint():
     if attaching.remove is not None:
         # "Remove" on a kept file: the form comes back as it was sent, nothing checked yet.
         attaching.remove_requested()
-        return _form_again(form, attaching, status=400 if attaching.errors else 200)
+        return form_again(TEMPLATE, form, attaching, status=400 if attaching.errors else 200)
     valid = form.validate()
     if not valid or attaching.errors:
-        return _form_again(form, attaching, status=400)
+        return form_again(TEMPLATE, form, attaching, status=400)
 
     new = submitted_complaint(form, directory.akimat(form.akimat.data), channel="web", lang=lang)
     try:
-        filed = services.file_complaint(
-            db.session,
-            new,
-            attaching.new,
-            now=services.utcnow(),
-            calendar=working_calendar(),
-            secret=secret(),
-            upload_root=upload_root(),
-            messages=messages,
-            kept=attaching.kept,
-            kept_root=kept_root(),
-        )
+        filed = file_with_attachments(new, attaching)
     except services.ComplaintError as error:
         if error.reason != "kept_file_gone":
             raise
         attaching.gone(error.details["token"])
-        return _form_again(form, attaching, status=400)
+        return form_again(TEMPLATE, form, attaching, status=400)
     except ServiceUnavailable as error:
         return _not_saved(form, attaching, error)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -151,14 +142,34 @@ def new_complaint():
     return response
 
 
-def _form_again(form: ComplaintForm, attaching: Attaching, *, status: int):
-    """The form with what was sent, the files that passed their checks kept and shown as
-    attached, and what to put right."""
+def file_with_attachments(
+    new: services.NewComplaint, attaching: Attaching, **extra: Any
+) -> services.Filed:
+    """File `new` with the form's files, those kept from earlier tries first: the applicant's
+    form and the registrar's alike (`extra`: who accepted it, when it was received)."""
+    return services.file_complaint(
+        db.session,
+        new,
+        attaching.new,
+        now=services.utcnow(),
+        calendar=working_calendar(),
+        secret=secret(),
+        upload_root=upload_root(),
+        messages=messages,
+        kept=attaching.kept,
+        kept_root=kept_root(),
+        **extra,
+    )
+
+
+def form_again(template: str, form: Form, attaching: Attaching, *, status: int):
+    """A filing form with what was sent, the files that passed their checks kept and shown as
+    attached, and what to put right (the applicant's form and the registrar's)."""
     attaching.hold_new()
     if attaching.errors:
         # The field shows one message: all of them in it.
         form.attachments.errors = [". ".join(attaching.errors)]
-    return render_template("complaints/new.html", form=form, kept=attaching.kept), status
+    return render_template(template, form=form, kept=attaching.kept), status
 
 
 def _not_saved(form: ComplaintForm, attaching: Attaching, error: ServiceUnavailable):
@@ -170,7 +181,7 @@ def _not_saved(form: ComplaintForm, attaching: Attaching, error: ServiceUnavaila
         "busy or temporarily unavailable. What you entered is kept below. Wait a minute "
         "and send the form again."
     )
-    return form_not_saved("complaints/new.html", form, attaching, error, message)
+    return form_not_saved(TEMPLATE, form, attaching, error, message)
 
 
 def form_not_saved(

@@ -12,23 +12,23 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ServiceUnavailable
 
 from complaints import directory, services
-from complaints.kept_files import Attaching, kept_root, read_attachments
+from complaints.kept_files import read_attachments
 from complaints.mail import schedule_delivery
-from complaints.public.filing import _with_choices, form_not_saved, submitted_complaint
+from complaints.public.filing import (
+    _with_choices,
+    file_with_attachments,
+    form_again,
+    form_not_saved,
+    submitted_complaint,
+)
 from complaints.staff import blueprint
 from complaints.staff.auth import current_staff, kept_form, staff_required
 from complaints.staff.forms import RegisterForm
-from complaints.web import (
-    akimat_phone,
-    legal_basis,
-    messages,
-    secret,
-    upload_root,
-    working_calendar,
-)
-from qyzmet.extensions import db
+from complaints.web import akimat_phone, legal_basis
 from qyzmet.i18n import current_language, force_locale, translation_context
 from qyzmet.templating import ALMATY
+
+TEMPLATE = "staff/register.html"
 
 
 @blueprint.route("/register/", methods=["GET", "POST"])
@@ -57,7 +57,7 @@ def register():
                 ),
                 "error",
             )
-        return render_template("staff/register.html", form=form)
+        return render_template(TEMPLATE, form=form)
     if form.website.data:
         abort(400)
     valid = form.validate()
@@ -71,40 +71,27 @@ def register():
     if attaching.remove is not None:
         # "Remove" on a kept file: the form comes back as it was sent, nothing checked yet.
         attaching.remove_requested()
-        return _form_again(form, attaching, status=400 if attaching.errors else 200)
+        return form_again(TEMPLATE, form, attaching, status=400 if attaching.errors else 200)
     if not valid or attaching.errors:
-        return _form_again(form, attaching, status=400)
+        return form_again(TEMPLATE, form, attaching, status=400)
     akimat = directory.akimat(staff.akimat_id)
     # The applicant's language, not the registrar's screen's: the receipt and every later
     # email go in it. The coupon printed below stays in the page's language.
     new = submitted_complaint(form, akimat, channel=form.channel.data, lang=form.language.data)
     try:
-        filed = services.file_complaint(
-            db.session,
-            new,
-            attaching.new,
-            now=services.utcnow(),
-            calendar=working_calendar(),
-            secret=secret(),
-            upload_root=upload_root(),
-            messages=messages,
-            accepted_by=staff,
-            received_at=received_at,
-            kept=attaching.kept,
-            kept_root=kept_root(),
-        )
+        filed = file_with_attachments(new, attaching, accepted_by=staff, received_at=received_at)
     except services.ComplaintError as error:
         if error.reason != "kept_file_gone":
             raise
         attaching.gone(error.details["token"])
-        return _form_again(form, attaching, status=400)
+        return form_again(TEMPLATE, form, attaching, status=400)
     except ServiceUnavailable as error:
         message = _(
             "The complaint was not registered and has no number yet: the service is busy or "
             "temporarily unavailable. What you entered is kept below. Wait a minute and send "
             "the form again."
         )
-        return form_not_saved("staff/register.html", form, attaching, error, message)
+        return form_not_saved(TEMPLATE, form, attaching, error, message)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     complaint = filed.complaint
     return render_template(
@@ -113,14 +100,6 @@ def register():
         first_time=filed.created,
         coupon=_coupon(complaint, filed.access_code),
     )
-
-
-def _form_again(form: RegisterForm, attaching: Attaching, *, status: int):
-    """As the applicant's form does (complaints.public.filing): checked files stay attached."""
-    attaching.hold_new()
-    if attaching.errors:
-        form.attachments.errors = [". ".join(attaching.errors)]
-    return render_template("staff/register.html", form=form, kept=attaching.kept), status
 
 
 def _coupon(complaint, access_code: str) -> Markup:
