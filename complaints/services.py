@@ -1286,26 +1286,20 @@ def hold_files(
     """
     if not files:
         return []
-    kept: list[KeptFile] = []
-    # Every name opened, so that a file cut short by a full disk is removed too.
-    opened: list[str] = []
+    # Written as a complaint's attachments are: a disk that refuses one leaves none behind.
+    stored = _store_files(root, files)
+    kept = [
+        KeptFile(
+            token=secrets.token_urlsafe(24),
+            name=upload.name,
+            content_type=upload.content_type,
+            size=len(upload.data),
+            sha256=hashlib.sha256(upload.data).hexdigest(),
+            stored_name=name,
+        )
+        for upload, name in stored
+    ]
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        for upload in files:
-            name = secrets.token_hex(16)
-            opened.append(name)
-            with open(root / name, "xb") as handle:
-                handle.write(upload.data)
-            kept.append(
-                KeptFile(
-                    token=secrets.token_urlsafe(24),
-                    name=upload.name,
-                    content_type=upload.content_type,
-                    size=len(upload.data),
-                    sha256=hashlib.sha256(upload.data).hexdigest(),
-                    stored_name=name,
-                )
-            )
         with write_transaction(session):
             expired = _drop_expired_rows(session, now)
             session.execute(
@@ -1325,12 +1319,8 @@ def hold_files(
                     for k in kept
                 ],
             )
-    except OSError as error:
-        _remove_files(root, opened)
-        log.error("files could not be kept in %s: %s", root, error)
-        raise AttachmentsNotStored() from error
     except BaseException:
-        _remove_files(root, opened)
+        _remove_files(root, [name for _, name in stored])
         raise
     _remove_files(root, expired)
     return kept
