@@ -130,12 +130,19 @@ class Filing(User):
         ]
         body = self._multipart(fields)
         response, page = self.send(
-            "POST",
-            f"/{self.lang}/complaints/new/",
-            body,
-            f"multipart/form-data; boundary={self.boundary}",
+            "POST", self.action(), body, f"multipart/form-data; boundary={self.boundary}"
         )
         return response.status, response.status == 200 and _RECEIPT in page
+
+    def action(self) -> str:
+        return f"/{self.lang}/complaints/new/"
+
+
+class LeastFiling(Filing):
+    """The same applicant and form, sent to the least filing (`bench.wsgi.least_filing`)."""
+
+    def action(self) -> str:
+        return "/bench/least-filing/"
 
 
 class Tracking(User):
@@ -182,7 +189,13 @@ class Select(User):
         return response.status, response.status == 200
 
 
-SCENARIOS = {"filing": Filing, "tracking": Tracking, "insert": Insert, "select": Select}
+SCENARIOS = {
+    "filing": Filing,
+    "least filing": LeastFiling,
+    "tracking": Tracking,
+    "insert": Insert,
+    "select": Select,
+}
 
 
 def check_tracking(address: str, number: str, code: str) -> None:
