@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from govuk_frontend_wtf.gov_form_base import GovFormBase
-from wtforms import Field
+from wtforms import BooleanField, Field
 
 _DIGITS = re.compile(r"[0-9]{1,2}")
 _YEAR = re.compile(r"[0-9]{4}")
@@ -43,6 +43,19 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _CATALOGUE_TRANSLATIONS
+
+
+class CheckboxField(BooleanField):
+    """A checkbox that counts as ticked only when it sends its own value, as a browser's box
+    does: WTForms' BooleanField takes anything but "false" or nothing as ticked, so a form
+    made by hand with consent=no or public=0 would agree, or publish a staff note."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = bool(valuelist) and valuelist[0] == "y"
+
+    def _value(self) -> str:
+        # The box's value whatever came back with the form, or ticking it would send that.
+        return "y"
 
 
 class GovDateWidget(GovFormBase):

@@ -18,7 +18,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    BooleanField,
     HiddenField,
     MultipleFileField,
     RadioField,
@@ -35,7 +34,7 @@ from complaints.domain.access_code import InvalidAccessCode, normalise_access_co
 from complaints.domain.iin import is_valid_iin, normalise_iin
 from complaints.domain.numbering import InvalidRegistrationNumber, parse_registration_number
 from complaints.domain.phone import InvalidPhone, normalise_phone
-from qyzmet.forms import Form
+from qyzmet.forms import CheckboxField, Form
 
 MAX_TEXT = 10_000
 
@@ -237,7 +236,7 @@ class ComplaintForm(Form):
         validators=[InputRequired(message=_l("Choose how you want to receive the answer"))],
         widget=GovRadioInput(),
     )
-    consent = BooleanField(
+    consent = CheckboxField(
         _l("I agree to the processing of my personal data for the review of this complaint"),
         validators=[
             DataRequired(message=_l("You must agree to the processing of your personal data"))
@@ -403,7 +402,7 @@ class WithdrawForm(Form):
         ],
         widget=GovTextArea(),
     )
-    confirm = BooleanField(
+    confirm = CheckboxField(
         _l("I understand that a withdrawn complaint is no longer reviewed"),
         validators=[DataRequired(message=_l("Confirm that you want to withdraw the complaint"))],
         widget=GovCheckboxInput(),

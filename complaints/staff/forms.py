@@ -17,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from markupsafe import Markup, escape
 from wtforms import (
-    BooleanField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -35,7 +34,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from complaints.domain.workflow import OUTCOME_LABELS, Outcome
 from complaints.public.forms import ComplaintForm, GroupedSelectField, clean_line, clean_text
 from complaints.staff.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, STAFF_ROLES
-from qyzmet.forms import DateInputField, Form
+from qyzmet.forms import CheckboxField, DateInputField, Form
 
 _VERSION = re.compile(r"[0-9]{1,9}")
 
@@ -159,7 +158,7 @@ class NoteForm(VersionedForm):
         ],
         widget=GovTextArea(),
     )
-    public = BooleanField(_l("Show this note to the applicant"), widget=GovCheckboxInput())
+    public = CheckboxField(_l("Show this note to the applicant"), widget=GovCheckboxInput())
     submit = SubmitField(_l("Add the note"), widget=GovSubmitInput())
 
 
@@ -319,7 +318,7 @@ class RegisterForm(ComplaintForm):
         validators=[InputRequired(message=_l("Choose the language of the letters"))],
         widget=GovRadioInput(),
     )
-    consent = BooleanField(
+    consent = CheckboxField(
         _l("The applicant agreed to the processing of their personal data"),
         validators=[DataRequired(message=_l("Confirm the applicant's consent"))],
         widget=GovCheckboxInput(),

@@ -167,6 +167,17 @@ def test_a_forged_reply_channel_is_refused_in_the_sites_words_not_the_librarys(
     assert_nothing_stored(app, tmp_path)
 
 
+@pytest.mark.parametrize("value", ["no", "0", "off", "n"])
+def test_consent_sent_by_hand_as_anything_but_the_boxs_value_is_not_agreement(
+    app, client, tmp_path, value
+):
+    response = Applicant(client, "kk").file(consent=value)
+    assert error_messages(response) == [REQUIRED["consent"][0]]
+    box = page_any(response).select_one('input[name="consent"]')
+    assert box["value"] == "y" and not box.has_attr("checked")
+    assert_nothing_stored(app, tmp_path)
+
+
 def test_a_forged_service_or_office_is_refused(app, client, tmp_path):
     response = Applicant(client, "ru").file(service="../../etc", office="<script>")
     assert response.status_code == 400

@@ -227,6 +227,14 @@ def test_a_staff_note_sent_with_crlf_line_breaks_is_stored_with_lf(app, team):
     assert events_of(app, complaint_id)[-1].note == "Бірінші жол\nЕкінші\nҮшінші"
 
 
+@pytest.mark.parametrize("public, shown", [("y", True), ("0", False), ("no", False)])
+def test_a_note_is_shown_to_the_applicant_only_when_its_box_is_ticked(app, team, public, shown):
+    complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
+    response = team["head"].act(complaint_id, "add_note", note="Хабарлама.", public=public)
+    assert response.status_code == 302
+    assert events_of(app, complaint_id)[-1].public is shown
+
+
 def test_a_note_of_invisible_characters_is_refused_as_empty(app, team):
     complaint_id = new_complaint(app, status="in_review", executor_id=team["executor"].id)
     response = team["head"].act(complaint_id, "add_note", note="\u200b\u2060\u3164")
