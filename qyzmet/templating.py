@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from guide.schema import WEEKDAYS, Duration, Hours
+from qyzmet import kazakh
 from qyzmet.i18n import catalogue
 from qyzmet.i18n import translate as _
 from qyzmet.i18n import translate_plural as ngettext
@@ -204,15 +205,22 @@ def N_(message: str) -> str:  # Babel's default marker for extraction
     return message
 
 
+def NP_(context: str, message: str) -> tuple[str, str]:  # extracted with its context
+    """A message with a context, for the catalogue, translated where it is used."""
+    return context, message
+
+
+# The kind as it ends an act's name: in Kazakh with the possessive, after the issuer in the
+# genitive («…әкімдігінің … қаулысы»); in Russian as the noun itself («постановление»).
 _ACT_KINDS = {
-    "standard": N_("standard"),
-    "regulation": N_("regulation"),
-    "resolution": N_("resolution"),
-    "decision": N_("decision"),
-    "order": N_("order"),
-    "law": N_("law"),
+    "standard": NP_("cited act", "standard"),
+    "regulation": NP_("cited act", "regulation"),
+    "resolution": NP_("cited act", "resolution"),
+    "decision": NP_("cited act", "decision"),
+    "order": NP_("cited act", "order"),
+    "law": NP_("cited act", "law"),
 }
-_ACT_KIND_OTHER = N_("code")
+_ACT_KIND_OTHER = NP_("cited act", "code")
 _ACT_NAME = N_("%(kind)s of %(issuer)s No %(number)s of %(date)s")
 # (catalogue, kind, issuer, number, date) -> the act's name as the page shows it
 _ACT_NAMES: dict[tuple[Any, ...], Markup] = {}
@@ -229,12 +237,18 @@ def act_name(act: Any) -> Markup:
     key = (translations, act.kind, act.issuer, act.number, act.date)
     found = _ACT_NAMES.get(key)
     if found is None:
-        kind = _template_text(translations.ugettext(_ACT_KINDS.get(act.kind, _ACT_KIND_OTHER)))
+        context, kind_name = _ACT_KINDS.get(act.kind, _ACT_KIND_OTHER)
+        kind = _template_text(translations.upgettext(context, kind_name))
+        if str(get_locale()) == "kk":
+            # «Алматы қаласының әкімдігінің 2020 жылғы 30 желтоқсандағы № 4/634 қаулысы»
+            issuer, dated = kazakh.genitive(act.issuer), kazakh.attributive_date(act.date)
+        else:
+            issuer, dated = act.issuer, long_date(act.date)
         found = _template_text(translations.ugettext(_ACT_NAME)) % {
             "kind": kind % {},
-            "issuer": act.issuer,
+            "issuer": issuer,
             "number": act.number,
-            "date": long_date(act.date),
+            "date": dated,
         }
         if len(_ACT_NAMES) >= 4096:
             _ACT_NAMES.clear()
