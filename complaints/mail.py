@@ -41,7 +41,9 @@ _delivery_lock = threading.Lock()
 
 # Emails that name the akimat and its phones (the receipt also the service, the office and the
 # deadline's legal basis), as the web receipt does: where an applicant looks for whom to call.
-ADDRESSED_KINDS = frozenset({"receipt", "answer", "extension", "left_without_review"})
+ADDRESSED_KINDS = frozenset(
+    {"receipt", "answer", "extension", "left_without_review", "access_code"}
+)
 # Emails that carry a decision, and so where to turn if the applicant disagrees with it.
 DECISION_KINDS = frozenset({"answer", "left_without_review"})
 

@@ -775,6 +775,8 @@ class ActionInput:
     new_due_on: date | None = None
     forward_akimat: Akimat | None = None
     forward_body: str | None = None
+    # Drawn by the caller, who shows it once: only its HMAC is stored.
+    new_access_code: str | None = None
 
 
 ROLE_OF = {role.value: role for role in Role}
@@ -1075,6 +1077,54 @@ def _forwarding_lateness(complaint: Complaint, now: datetime, calendar: WorkingC
     }
 
 
+def _issue_access_code(session, complaint, *, actor, data, now, secret, messages, **_):
+    """A new code for an applicant who lost theirs, given in person after checking their
+    identity document. It replaces the code of every complaint of the forwarding chain: the
+    applicant has one code for the complaint wherever it travelled, and the tracking page
+    leads from an old number to the new one only while both hashes are equal. The code is
+    in no event and no email: the email only warns that the old one no longer works."""
+    if not data.new_access_code:
+        raise ValueError("issuing an access code needs the new code")
+    new_hash = hash_access_code(data.new_access_code, secret)
+    for other in _forwarding_chain(session, complaint):
+        other.access_code_hash = new_hash
+        if other is not complaint:
+            other.updated_at = now
+            _event(
+                other,
+                now,
+                Action.ISSUE_ACCESS_CODE.value,
+                actor=actor,
+                from_status=other.status,
+                to_status=other.status,
+                details={"issued_with": complaint.registration_number},
+            )
+    session.flush()
+    _notify(
+        session,
+        complaint,
+        "access_code",
+        messages,
+        now,
+        issued_on=in_almaty(now).date(),
+    )
+    return {}, None, False
+
+
+def _forwarding_chain(session: Session, complaint: Complaint) -> list[Complaint]:
+    """The complaint and every complaint it was forwarded from or to, however far, each row
+    locked (PostgreSQL) like the complaint itself."""
+    chain = {complaint.id: complaint}
+    waiting = [complaint]
+    while waiting:
+        current = waiting.pop()
+        for linked_id in (current.forwarded_from_id, current.forwarded_to_id):
+            if linked_id is not None and linked_id not in chain:
+                chain[linked_id] = _lock(session, linked_id)
+                waiting.append(chain[linked_id])
+    return list(chain.values())
+
+
 _HANDLERS = {
     Action.ASSIGN: _assign,
     Action.REASSIGN: _assign,
@@ -1085,6 +1135,7 @@ _HANDLERS = {
     Action.EXTEND: _extend,
     Action.FORWARD: _forward,
     Action.LEAVE_WITHOUT_REVIEW: _leave_without_review,
+    Action.ISSUE_ACCESS_CODE: _issue_access_code,
 }
 
 

@@ -172,6 +172,14 @@ def event_title(event: ComplaintEvent, lang: str) -> str:
     if action == "return_draft":
         # Its new state, "in review", would read as if the review had only started.
         return _("Draft answer returned for revision")
+    if action == "issue_access_code":
+        if details.get("issued_with"):
+            # Issued at another complaint of its forwarding chain: one code for them all.
+            return _(
+                "New access code issued (with complaint %(number)s)",
+                number=details["issued_with"],
+            )
+        return _("New access code issued")
     if event.to_status and event.to_status != event.from_status:
         return state_label(event.to_status, lang)
     return action

@@ -65,6 +65,7 @@ class Action(StrEnum):
     FORWARD = "forward"
     LEAVE_WITHOUT_REVIEW = "leave_without_review"
     WITHDRAW = "withdraw"
+    ISSUE_ACCESS_CODE = "issue_access_code"
 
 
 CLOSED_STATES: Final = frozenset(
@@ -151,6 +152,11 @@ TRANSITIONS: Final = MappingProxyType(
         ),
         Action.WITHDRAW: Transition(
             OPEN_STATES, State.WITHDRAWN, _roles(Role.APPLICANT), public_by_default=True
+        ),
+        # An applicant who lost the code still needs to read an answered or closed complaint:
+        # the akimat gives them a new one in person, after checking their identity document.
+        Action.ISSUE_ACCESS_CODE: Transition(
+            frozenset(State), None, _roles(Role.REGISTRAR, Role.HEAD)
         ),
     }
 )
@@ -310,6 +316,10 @@ ACTION_LABELS: Final = MappingProxyType(
             "ru": "Оставить без рассмотрения",
         },
         Action.WITHDRAW: {"kk": "Шағымды кері қайтарып алу", "ru": "Отозвать жалобу"},
+        Action.ISSUE_ACCESS_CODE: {
+            "kk": "Жаңа кіру кодын беру",
+            "ru": "Выдать новый код доступа",
+        },
     }
 )
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import abort, current_app, flash, make_response, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.exceptions import ServiceUnavailable
 from wtforms import HiddenField
@@ -13,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 
 from complaints import directory, services
 from complaints.coupon import build_coupon_pdf
-from complaints.domain.access_code import derive_access_code
+from complaints.domain.access_code import derive_access_code, verify_access_code
 from complaints.kept_files import Attaching, file_size, kept_root, read_attachments
 from complaints.mail import schedule_delivery
 from complaints.models import Complaint
@@ -135,6 +144,8 @@ def new_complaint():
     except ServiceUnavailable as error:
         return _not_saved(form, attaching, error)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
+    if not filed.created and not _code_still_valid(filed.complaint, filed.access_code):
+        return _code_replaced(filed.complaint)
     response = render_receipt(
         filed.complaint, filed.access_code, filed.submission_key, first_time=filed.created
     )
@@ -269,7 +280,29 @@ def _complaint_of_the_key() -> tuple[Complaint, str, str]:
     complaint = services.find_by_submission_key(db.session, form.key.data, secret())
     if complaint is None:
         abort(404)
-    return complaint, form.key.data, derive_access_code(form.key.data, secret())
+    access_code = derive_access_code(form.key.data, secret())
+    if not _code_still_valid(complaint, access_code):
+        abort(_code_replaced(complaint))
+    return complaint, form.key.data, access_code
+
+
+def _code_still_valid(complaint: Complaint, access_code: str) -> bool:
+    """Whether the code a receipt derives from its key still opens the complaint: the akimat
+    replaces it when an applicant who lost it asks in person (staff/complaint.py)."""
+    return verify_access_code(access_code, complaint.access_code_hash, secret())
+
+
+def _code_replaced(complaint: Complaint):
+    """The tracking form with the number filled in, rather than a receipt or coupon showing a
+    code that no longer works. 303: the receipt's form is not sent again."""
+    flash(
+        _(
+            "The access code on this receipt was replaced by a new one that the akimat issued. "
+            "Enter the new access code from the coupon the akimat gave you."
+        ),
+        "info",
+    )
+    return redirect(url_for(".track", number=complaint.registration_number), 303)
 
 
 @blueprint.post("/coupon/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import partial
 
 from flask import (
@@ -23,6 +24,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from wtforms.fields.choices import SelectChoice
 
 from complaints import directory, services
+from complaints.domain.access_code import generate_access_code
 from complaints.domain.deadlines import ForwardingDeadline, forwarding_deadline
 from complaints.domain.workflow import (
     ACTION_LABELS,
@@ -45,11 +47,13 @@ from complaints.staff.forms import (
     DraftAnswerForm,
     ExtendForm,
     ForwardForm,
+    IssueAccessCodeForm,
     NoteForm,
     ReasonForm,
     outcome_choices,
 )
 from complaints.staff.queue import channel_label
+from complaints.staff.registration import applicant_coupon
 from complaints.web import (
     complaint_due_status,
     deadline_basis,
@@ -64,6 +68,7 @@ from complaints.web import (
 )
 from qyzmet.extensions import db
 from qyzmet.i18n import current_language
+from qyzmet.security import NO_STORE
 from qyzmet.templating import long_date
 from qyzmet.unavailable import TemporarilyUnavailable
 
@@ -80,6 +85,7 @@ FORMS = {
     Action.EXTEND: ExtendForm,
     Action.FORWARD: ForwardForm,
     Action.LEAVE_WITHOUT_REVIEW: ReasonForm,
+    Action.ISSUE_ACCESS_CODE: IssueAccessCodeForm,
 }
 
 
@@ -400,6 +406,9 @@ def act(complaint_id: int, action_name: str):
             changed = form.version.data != str(complaint.version)
             return _render_refused(complaint_id, action, changed_meanwhile=changed)
         return _render(complaint, failed=(action, form), status=400)
+    data = _input_from(action, form)
+    if action == Action.ISSUE_ACCESS_CODE:
+        data = replace(data, new_access_code=generate_access_code())
     try:
         services.take_action(
             db.session,
@@ -408,7 +417,7 @@ def act(complaint_id: int, action_name: str):
             actor=current_staff(),
             scope=g.staff_scope,
             action=action,
-            data=_input_from(action, form),
+            data=data,
             now=services.utcnow(),
             calendar=working_calendar(),
             secret=secret(),
@@ -454,10 +463,24 @@ def act(complaint_id: int, action_name: str):
         page, status = _render(_complaint_in_scope(complaint_id), failed=(action, form), status=503)
         return page, status, {"Retry-After": str(error.retry_after)}
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
+    if action == Action.ISSUE_ACCESS_CODE:
+        return _access_code_issued(complaint, data.new_access_code)
     flash(_("Done: %(action)s.", action=ACTION_LABELS[action][current_language()]), "success")
     if action in TOLD_TO_THE_APPLICANT and services.email_recipient(complaint) is None:
         flash(_by_post_reminder(complaint, action), "info")
     return redirect(url_for(".complaint", complaint_id=complaint_id))
+
+
+def _access_code_issued(complaint: Complaint, access_code: str):
+    """The new code, shown this once with the coupon to print: no redirect, which would lose
+    it (only its HMAC is stored), and no cache may keep the page."""
+    page = render_template(
+        "staff/access_code_issued.html",
+        complaint=complaint,
+        coupon=applicant_coupon(complaint, access_code),
+        emailed=services.email_recipient(complaint) is not None,
+    )
+    return page, 200, {"Cache-Control": NO_STORE}
 
 
 # The decisions the applicant is told of (by email, when they get email): the law gives

@@ -112,6 +112,22 @@ class ConfirmForm(VersionedForm):
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
 
 
+class IssueAccessCodeForm(VersionedForm):
+    """A new access code, given only to the applicant in person: the box is the registrar's
+    or head's word that they checked who is asking."""
+
+    identity_checked = CheckboxField(
+        _l("I have checked the applicant's identity document"),
+        validators=[
+            DataRequired(
+                message=_l("Confirm that you have checked the applicant's identity document")
+            )
+        ],
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField(_l("Issue a new access code"), widget=GovSubmitInput())
+
+
 def _staff_id(value: object) -> int | None:
     """A staff id in ASCII digits, or None: nothing chosen, or something no option sends
     (the service then says to choose an executor of this akimat)."""

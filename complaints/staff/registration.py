@@ -98,11 +98,11 @@ def register():
         "staff/registered.html",
         complaint=complaint,
         first_time=filed.created,
-        coupon=_coupon(complaint, filed.access_code),
+        coupon=applicant_coupon(complaint, filed.access_code),
     )
 
 
-def _coupon(complaint, access_code: str) -> Markup:
+def applicant_coupon(complaint, access_code: str) -> Markup:
     """The coupon in the language of the applicant's letters: it is the applicant's paper,
     whichever language the registrar works in."""
     lang = complaint.language

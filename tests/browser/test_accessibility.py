@@ -152,6 +152,9 @@ def test_receipt_and_tracking_pages_are_accessible(page, live_server, lang):
     page.locator("main a[href*='/complaints/track/']").click()
     expect(page.locator("#registration_number")).to_have_value(number)
     assert_no_axe_violations(page)
+    page.locator("#lost-access-code > summary").click()  # "Lost your access code?" open
+    expect(page.locator("#lost-access-code .govuk-details__text")).to_be_visible()
+    assert_no_axe_violations(page)
     page.fill("#access_code", "WRONG-CODE")
     page.locator("form button[type=submit]").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()

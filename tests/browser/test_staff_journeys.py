@@ -177,6 +177,16 @@ def test_back_office_pages_pass_axe(browser, live_server, staff_accounts, consol
             page.set_viewport_size(NARROWEST_PHONE)  # the timeline's tags at 320 px
             assert_text_spacing_clips_nothing(page)
             page.set_viewport_size({"width": 1280, "height": 720})
+            if role == "registrar":
+                # A new access code: refused without the identity check, then shown once.
+                issuing = page.locator("#action-issue_access_code")
+                issuing.locator("button[type=submit]").click()
+                expect(page.locator(".govuk-error-summary")).to_be_visible()
+                assert_no_axe_violations(page)
+                page.locator("#action-issue_access_code input[type=checkbox]").check()
+                page.locator("#action-issue_access_code button[type=submit]").click()
+                expect(page.locator("#coupon #access-code")).to_be_visible()
+                assert_no_axe_violations(page)
         for path in {
             "registrar": ["register/"],
             "head": ["reports/"],

@@ -1,6 +1,7 @@
 """Emails to applicants over real SMTP (an aiosmtpd server on loopback), in their language."""
 
 import email
+import re
 import socket
 import threading
 import time
@@ -12,13 +13,15 @@ from aiosmtpd.controller import Controller
 from helpers import (
     APPEAL,
     Applicant,
+    Staff,
     answer_through_the_back_office,
     hidden_fields,
+    make_staff,
     normalise,
     text_of,
 )
 
-from complaints import mail, services
+from complaints import directory, mail, services
 from complaints.mail import Postbox, ascii_address, build_message, deliver_pending
 from complaints.models import Complaint, Notification
 from qyzmet.database import DatabaseBusy
@@ -544,6 +547,51 @@ def test_a_withdrawal_is_said_in_kazakh_to_be_taken_back_by_the_applicant(smtp_a
     client.post(f"/kk/complaints/track/{number}/withdraw/", data={**tokens, "confirm": "y"})
     assert "Шағымыңыз кері қайтарып алынды." in text_of(client.get(location))
     assert subject_of(inbox.messages[-1]) == f"{number} шағымы кері қайтарып алынды"
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject", "phrases"),
+    [
+        (
+            "kk",
+            "шағымы: жаңа кіру коды берілді",
+            ("Бұрынғы кіру коды енді жарамсыз.", "Егер сіз жаңа кіру кодын сұрамаған болсаңыз"),
+        ),
+        (
+            "ru",
+            ": выдан новый код доступа",
+            ("Прежний код доступа больше не действует.", "Если вы не просили новый код доступа"),
+        ),
+    ],
+)
+def test_a_new_access_code_is_announced_in_the_applicants_language_without_the_code(
+    smtp_app, smtp_server, lang, subject, phrases
+):
+    _, inbox = smtp_server
+    number, old_code, _ = Applicant(smtp_app.test_client(), lang).file_ok()
+    with smtp_app.app_context():
+        complaint = db.session.execute(
+            db.select(Complaint).where(Complaint.registration_number == number)
+        ).scalar_one()
+        complaint_id, akimat_id = complaint.id, complaint.akimat_id
+    make_staff(smtp_app, "registrar")
+    registrar = Staff(smtp_app, "registrar.taraz-city-akimat@example.kz")
+    assert registrar.login().status_code == 302
+
+    issued = registrar.act(complaint_id, "issue_access_code", identity_checked="y")
+
+    assert issued.status_code == 200
+    new_code = re.search(r'id="access-code">([^<]+)<', issued.get_data(as_text=True)).group(1)
+    message = inbox.messages[-1]  # after the receipt
+    assert number in subject_of(message) and subject in subject_of(message)
+    body = normalise(message.get_payload(decode=True).decode())
+    for phrase in phrases:
+        assert phrase in body
+    for code in (new_code, old_code):
+        assert code not in body and code.replace("-", "") not in body.replace("-", "")
+    with smtp_app.app_context():
+        phones = directory.akimat(akimat_id).phones
+    assert phones and all(phone in body for phone in phones)
 
 
 def test_a_courier_pass_with_the_database_away_logs_one_line_not_a_traceback(

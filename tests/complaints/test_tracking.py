@@ -388,3 +388,33 @@ def test_the_status_page_names_the_office_the_receipt_named(client, lang, office
     number, code, receipt = applicant.file_ok(office="taraz-housing-department")
     assert office in text_of(receipt)
     assert office in text_of(client.get(applicant.track(number, code).headers["Location"]))
+
+
+@pytest.mark.parametrize(
+    ("lang", "summary", "by_email", "in_person"),
+    [
+        (
+            "kk",
+            "Кіру кодын жоғалттыңыз ба?",
+            "кіру коды шағым тіркелген кезде жіберілген хатта бар.",
+            "шағымды тіркеген әкімдікке жеке басыңызды куәландыратын құжатпен келіңіз: ол сізге "
+            "талонмен жаңа кіру кодын береді.",
+        ),
+        (
+            "ru",
+            "Потеряли код доступа?",
+            "код доступа есть в письме, отправленном при регистрации жалобы.",
+            "придите с документом, удостоверяющим личность, в акимат, который зарегистрировал "
+            "жалобу: вам выдадут новый код доступа на талоне.",
+        ),
+    ],
+)
+def test_the_tracking_form_says_where_to_find_a_lost_access_code(
+    client, lang, summary, by_email, in_person
+):
+    shown = page(client.get(f"/{lang}/complaints/track/"))
+    details = shown.select_one("main form ~ details.govuk-details")
+    assert details.select_one("summary").get_text(strip=True) == summary
+    text = " ".join(details.select_one(".govuk-details__text").get_text().split())
+    assert by_email in text
+    assert in_person in text

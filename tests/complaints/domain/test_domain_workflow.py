@@ -39,6 +39,8 @@ SPECIFICATION = {
     A.FORWARD: (BEFORE_ANSWER, S.FORWARDED, {R.HEAD}),
     A.LEAVE_WITHOUT_REVIEW: (BEFORE_ANSWER, S.LEFT_WITHOUT_REVIEW, {R.HEAD}),
     A.WITHDRAW: (OPEN, S.WITHDRAWN, {R.APPLICANT}),
+    # An answered or closed complaint still needs reading: a lost code is replaced in any state.
+    A.ISSUE_ACCESS_CODE: (set(State), STAYS, {R.REGISTRAR, R.HEAD}),
 }
 
 EVERY_TRIPLE = list(itertools.product(State, Action, Role))
@@ -55,9 +57,9 @@ def _id(triple):
 
 
 def test_the_product_is_split_into_allowed_and_refused_triples():
-    assert len(EVERY_TRIPLE) == 8 * 11 * 6 == 528
-    assert len(ALLOWED) == 33
-    assert len(REFUSED) == 495
+    assert len(EVERY_TRIPLE) == 8 * 12 * 6 == 576
+    assert len(ALLOWED) == 33 + 8 * 2 == 49
+    assert len(REFUSED) == 527
 
 
 @pytest.mark.parametrize(("state", "action", "role"), ALLOWED, ids=map(_id, ALLOWED))
@@ -98,9 +100,23 @@ def test_supervisors_and_admins_only_read(role):
     assert all(allowed_actions(state, role) == [] for state in State)
 
 
-def test_closed_complaints_accept_no_action_from_anyone():
+def test_closed_complaints_accept_no_action_but_a_new_access_code_from_anyone():
     closed = set(State) - OPEN
-    assert all(allowed_actions(state, role) == [] for state in closed for role in Role)
+    issuers = {R.REGISTRAR, R.HEAD}
+    assert all(
+        allowed_actions(state, role) == ([A.ISSUE_ACCESS_CODE] if role in issuers else [])
+        for state in closed
+        for role in Role
+    )
+
+
+@pytest.mark.parametrize("state", list(State), ids=lambda state: state.value)
+def test_a_new_access_code_leaves_the_complaint_where_it_was(state):
+    for role in (R.REGISTRAR, R.HEAD):
+        assert next_state(state, A.ISSUE_ACCESS_CODE, role) is state
+    for role in (R.EXECUTOR, R.SUPERVISOR, R.ADMIN, R.APPLICANT):
+        with pytest.raises(TransitionNotAllowed):
+            next_state(state, A.ISSUE_ACCESS_CODE, role)
 
 
 @pytest.mark.parametrize("state", list(State))
@@ -163,7 +179,15 @@ def test_a_reassignment_must_name_someone_other_than_the_executor_already_assign
 
 
 @pytest.mark.parametrize(
-    "action", [Action.ASSIGN, Action.REASSIGN, Action.START_REVIEW, Action.ADD_NOTE, Action.FORWARD]
+    "action",
+    [
+        Action.ASSIGN,
+        Action.REASSIGN,
+        Action.START_REVIEW,
+        Action.ADD_NOTE,
+        Action.FORWARD,
+        Action.ISSUE_ACCESS_CODE,
+    ],
 )
 def test_other_actions_need_no_details(action):
     check_action_details(action)
