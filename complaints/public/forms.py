@@ -127,6 +127,11 @@ class GroupedSelectField(SelectField):
         super().__init__(*args, **kwargs)
         self.empty_message = empty_message
 
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # Blanks are no choice. `Optional()` takes them for empty and ends the checks, so
+        # unstripped they would reach the directory as an office named " ".
+        super().process_formdata([value.strip() for value in valuelist])
+
     def pre_validate(self, form) -> None:
         if not self.data and self.empty_message:
             raise ValidationError(self.empty_message)

@@ -178,6 +178,15 @@ def test_consent_sent_by_hand_as_anything_but_the_boxs_value_is_not_agreement(
     assert_nothing_stored(app, tmp_path)
 
 
+@pytest.mark.parametrize("field", ["service", "office"])
+def test_a_service_or_office_of_blanks_is_taken_as_none_chosen(app, client, field):
+    response = Applicant(client, "kk").file(**{field: " \t"})
+    assert response.status_code == 200, text_of(response)[:300]
+    with app.app_context():
+        complaint = db.session.execute(db.select(Complaint)).scalar_one()
+        assert getattr(complaint, f"{field}_id") is None
+
+
 def test_a_forged_service_or_office_is_refused(app, client, tmp_path):
     response = Applicant(client, "ru").file(service="../../etc", office="<script>")
     assert response.status_code == 400
