@@ -40,6 +40,9 @@ DEFAULT_LOCK_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 5
 # PostgreSQL's SQLSTATE for a lock wait that ran past lock_timeout.
 _LOCK_NOT_AVAILABLE = "55P03"
+# Two writers each waiting for a row the other holds: PostgreSQL ends one of them. Nothing
+# of it was written, and sent again a moment later it goes through.
+_DEADLOCK_DETECTED = "40P01"
 # PostgreSQL's SQLSTATE for a write refused by a read-only server (a standby).
 _READ_ONLY_TRANSACTION = "25006"
 _this_thread = threading.local()
@@ -240,12 +243,13 @@ def _report_busy(bind: Engine | Connection, where: str) -> None:
 
 
 def is_lock_timeout(error: OperationalError) -> bool:
-    """SQLite still busy after its busy timeout, or PostgreSQL past its lock_timeout."""
+    """SQLite still busy after its busy timeout, or PostgreSQL past its lock_timeout or out of
+    a deadlock: each a busy minute, answered "try again", never a 500."""
     original = error.orig
     if isinstance(original, sqlite3.OperationalError):
         code = getattr(original, "sqlite_errorcode", None)
         return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
-    return getattr(original, "sqlstate", None) == _LOCK_NOT_AVAILABLE
+    return getattr(original, "sqlstate", None) in {_LOCK_NOT_AVAILABLE, _DEADLOCK_DETECTED}
 
 
 @contextmanager

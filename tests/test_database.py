@@ -231,3 +231,37 @@ def test_what_passes_on_postgresql_is_taken_for_unavailable_not_for_a_bug(app, s
         for part in statement.split("; "):
             connection.execute(text(part))
     assert is_unavailable(failure.value)
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_two_writers_locking_two_rows_in_turn_end_one_busy_not_as_a_bug(app):
+    """Each locks one row, then wants the other's: PostgreSQL ends one transaction, which is
+    turned away busy (a 503 to send again), and the other one commits."""
+    with app.app_context():
+        db.session.execute(text("CREATE TABLE pair (id INTEGER PRIMARY KEY, body TEXT)"))
+        db.session.execute(text("INSERT INTO pair VALUES (1, ''), (2, '')"))
+        db.session.commit()
+    both_hold_one = threading.Barrier(2, timeout=10)
+    outcomes: dict[int, object] = {}
+
+    def write(first: int, second: int) -> None:
+        try:
+            with app.app_context(), write_transaction(db.session) as session:
+                lock = "UPDATE pair SET body = :body WHERE id = :id"
+                session.execute(text(lock), {"body": f"by {first}", "id": first})
+                both_hold_one.wait()
+                session.execute(text(lock), {"body": f"by {first}", "id": second})
+            outcomes[first] = "written"
+        except Exception as error:  # the outcome is what is asserted
+            outcomes[first] = error
+
+    threads = [threading.Thread(target=write, args=pair) for pair in ((1, 2), (2, 1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(map(type, outcomes.values()), key=str) == sorted([str, DatabaseBusy], key=str)
+    written = next(first for first, outcome in outcomes.items() if outcome == "written")
+    with app.app_context():
+        bodies = db.session.execute(text("SELECT body FROM pair ORDER BY id")).scalars().all()
+    assert bodies == [f"by {written}", f"by {written}"]
