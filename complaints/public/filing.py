@@ -144,7 +144,7 @@ def new_complaint():
     except ServiceUnavailable as error:
         return _not_saved(form, attaching, error)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
-    if not filed.created and not _code_still_valid(filed.complaint, filed.access_code):
+    if not filed.created and not code_still_valid(filed.complaint, filed.access_code):
         return _code_replaced(filed.complaint)
     response = render_receipt(
         filed.complaint, filed.access_code, filed.submission_key, first_time=filed.created
@@ -281,12 +281,12 @@ def _complaint_of_the_key() -> tuple[Complaint, str, str]:
     if complaint is None:
         abort(404)
     access_code = derive_access_code(form.key.data, secret())
-    if not _code_still_valid(complaint, access_code):
+    if not code_still_valid(complaint, access_code):
         abort(_code_replaced(complaint))
     return complaint, form.key.data, access_code
 
 
-def _code_still_valid(complaint: Complaint, access_code: str) -> bool:
+def code_still_valid(complaint: Complaint, access_code: str) -> bool:
     """Whether the code a receipt derives from its key still opens the complaint: the akimat
     replaces it when an applicant who lost it asks in person (staff/complaint.py)."""
     return verify_access_code(access_code, complaint.access_code_hash, secret())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, flash, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -16,6 +16,7 @@ from complaints.kept_files import read_attachments
 from complaints.mail import schedule_delivery
 from complaints.public.filing import (
     _with_choices,
+    code_still_valid,
     file_with_attachments,
     form_again,
     form_not_saved,
@@ -94,6 +95,17 @@ def register():
         return form_not_saved(TEMPLATE, form, attaching, error, message)
     schedule_delivery(current_app._get_current_object())  # type: ignore[attr-defined]
     complaint = filed.complaint
+    if not filed.created and not code_still_valid(complaint, filed.access_code):
+        # The form sent again after the akimat issued a new code: its coupon would print the
+        # old one, which no longer works.
+        flash(
+            _(
+                "This form was already sent and the complaint is registered. A new access code "
+                "has been issued for it since, so its first coupon is not printed again."
+            ),
+            "info",
+        )
+        return redirect(url_for(".complaint", complaint_id=complaint.id), 303)
     return render_template(
         "staff/registered.html",
         complaint=complaint,

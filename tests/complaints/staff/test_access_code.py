@@ -3,10 +3,11 @@
 import pytest
 from backoffice import BAIZAK, load
 from bs4 import BeautifulSoup
-from helpers import Applicant, Staff, page, text_of
+from helpers import VALID, Applicant, Staff, hidden_fields, page, text_of
 
 from complaints.domain.access_code import verify_access_code
 from complaints.models import Complaint, Notification
+from complaints.web import today_in_almaty
 from qyzmet.extensions import db
 
 NEW_CODE_TITLE = {"kk": "Жаңа кіру коды берілді", "ru": "Выдан новый код доступа"}
@@ -294,3 +295,39 @@ def test_sending_the_filed_form_again_after_a_new_code_shows_no_stale_code(app, 
 
     assert again.status_code == 303
     assert again.headers["Location"].endswith(f"/ru/complaints/track/?number={number}")
+
+
+def test_the_registrars_form_sent_again_after_a_new_code_prints_no_stale_coupon(app, team):
+    registrar = team["registrar"]
+    tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
+    with app.app_context():
+        today = today_in_almaty()
+    data = {
+        **VALID,
+        **tokens,
+        "channel": "paper",
+        "received_on-day": str(today.day),
+        "received_on-month": str(today.month),
+        "received_on-year": str(today.year),
+        "received_time": "00:00",
+        "language": "kk",
+    }
+
+    def send():
+        return registrar.client.post(
+            "/kk/staff/register/", data=dict(data), content_type="multipart/form-data"
+        )
+
+    first = send()
+    number = page(first).select_one("#registration-number").get_text()
+    complaint_id = complaint_id_of(app, number)
+    issue(team["head"], complaint_id)
+
+    again = send()
+
+    assert again.status_code == 303
+    assert again.headers["Location"].endswith(f"/staff/complaints/{complaint_id}/")
+    shown = text_of(registrar.client.get(again.headers["Location"]))
+    assert "алғашқы талоны қайта басып шығарылмайды" in shown
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Complaint)) == 1
