@@ -4,9 +4,11 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+from helpers import VALID, hidden_fields
+
 from complaints import directory, services
 from complaints.models import Complaint
-from complaints.web import messages, working_calendar
+from complaints.web import messages, today_in_almaty, working_calendar
 from qyzmet.extensions import db
 
 TARAZ = "taraz-city-akimat"
@@ -66,3 +68,27 @@ def day_off_from(app, day):
         while calendar.is_working_day(day):
             day += timedelta(days=1)
         return day
+
+
+def registration_form(registrar, **fields) -> dict[str, str]:
+    """The registrar's form for a paper complaint received today, filled in and with its
+    tokens: sent twice, it is the same form sent again."""
+    tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
+    with registrar.app.app_context():
+        today = today_in_almaty()
+    return {
+        **VALID,
+        **tokens,
+        "channel": "paper",
+        "received_on-day": str(today.day),
+        "received_on-month": str(today.month),
+        "received_on-year": str(today.year),
+        "received_time": "00:00",
+        **fields,
+    }
+
+
+def send_registration(registrar, form: dict[str, str]):
+    return registrar.client.post(
+        f"/{registrar.lang}/staff/register/", data=dict(form), content_type="multipart/form-data"
+    )

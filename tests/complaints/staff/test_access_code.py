@@ -1,13 +1,12 @@
 """A new access code for an applicant who lost theirs, issued in person at the akimat."""
 
 import pytest
-from backoffice import BAIZAK, load
+from backoffice import BAIZAK, load, registration_form, send_registration
 from bs4 import BeautifulSoup
-from helpers import VALID, Applicant, Staff, hidden_fields, page, text_of
+from helpers import Applicant, Staff, page, text_of
 
 from complaints.domain.access_code import verify_access_code
 from complaints.models import Complaint, Notification
-from complaints.web import today_in_almaty
 from qyzmet.extensions import db
 
 NEW_CODE_TITLE = {"kk": "Жаңа кіру коды берілді", "ru": "Выдан новый код доступа"}
@@ -299,24 +298,10 @@ def test_sending_the_filed_form_again_after_a_new_code_shows_no_stale_code(app, 
 
 def test_the_registrars_form_sent_again_after_a_new_code_prints_no_stale_coupon(app, team):
     registrar = team["registrar"]
-    tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
-    with app.app_context():
-        today = today_in_almaty()
-    data = {
-        **VALID,
-        **tokens,
-        "channel": "paper",
-        "received_on-day": str(today.day),
-        "received_on-month": str(today.month),
-        "received_on-year": str(today.year),
-        "received_time": "00:00",
-        "language": "kk",
-    }
+    form = registration_form(registrar, language="kk")
 
     def send():
-        return registrar.client.post(
-            "/kk/staff/register/", data=dict(data), content_type="multipart/form-data"
-        )
+        return send_registration(registrar, form)
 
     first = send()
     number = page(first).select_one("#registration-number").get_text()

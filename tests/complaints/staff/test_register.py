@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from backoffice import registration_form, send_registration
 from bs4 import BeautifulSoup
 from helpers import (
     VALID,
@@ -16,7 +17,6 @@ from helpers import (
 )
 
 from complaints.models import Complaint, Notification
-from complaints.web import today_in_almaty
 from qyzmet.extensions import db
 
 
@@ -48,22 +48,7 @@ def registrar_in(app, lang: str) -> Staff:
 
 
 def register(registrar: Staff, **fields):
-    tokens = hidden_fields(registrar.get("/register/").get_data(as_text=True))
-    with registrar.app.app_context():
-        today = today_in_almaty()
-    data = {
-        **VALID,
-        **tokens,
-        "channel": "paper",
-        "received_on-day": str(today.day),
-        "received_on-month": str(today.month),
-        "received_on-year": str(today.year),
-        "received_time": "00:00",
-        **fields,
-    }
-    return registrar.client.post(
-        f"/{registrar.lang}/staff/register/", data=data, content_type="multipart/form-data"
-    )
+    return send_registration(registrar, registration_form(registrar, **fields))
 
 
 def receipt(app) -> Notification:
