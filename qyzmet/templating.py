@@ -239,21 +239,26 @@ def act_name(act: Any) -> Markup:
     if found is None:
         context, kind_name = _ACT_KINDS.get(act.kind, _ACT_KIND_OTHER)
         kind = _template_text(translations.upgettext(context, kind_name))
-        if str(get_locale()) == "kk":
-            # «Алматы қаласының әкімдігінің 2020 жылғы 30 желтоқсандағы № 4/634 қаулысы»
-            issuer, dated = kazakh.genitive(act.issuer), kazakh.attributive_date(act.date)
-        else:
-            issuer, dated = act.issuer, long_date(act.date)
+        # «Алматы қаласының әкімдігінің 2020 жылғы 30 желтоқсандағы № 4/634 қаулысы»
+        issuer = kazakh.genitive(act.issuer) if str(get_locale()) == "kk" else act.issuer
         found = _template_text(translations.ugettext(_ACT_NAME)) % {
             "kind": kind % {},
             "issuer": issuer,
             "number": act.number,
-            "date": dated,
+            "date": act_date(act.date),
         }
         if len(_ACT_NAMES) >= 4096:
             _ACT_NAMES.clear()
         _ACT_NAMES[key] = found
     return found
+
+
+def act_date(day: date) -> str:
+    """An act's date as it stands before the act: in Kazakh an attribute («2020 жылғы 30
+    желтоқсандағы актіде»), in Russian the long date the catalogue puts after «от»."""
+    if str(get_locale()) == "kk":
+        return kazakh.attributive_date(day)
+    return long_date(day)
 
 
 def _template_text(translated: str) -> Markup:
@@ -288,5 +293,6 @@ def init_app(app: Flask) -> None:
         paragraphs=paragraphs,
         pick=pick,
         act_name=act_name,
+        act_date=act_date,
         optgroups=optgroups,
     )
