@@ -477,7 +477,12 @@ def _access_code_issued(complaint: Complaint, access_code: str):
     page = render_template(
         "staff/access_code_issued.html",
         complaint=complaint,
-        coupon=applicant_coupon(complaint, access_code),
+        coupon=applicant_coupon(
+            complaint,
+            access_code,
+            replaced_on=today_in_almaty(),
+            issued_by=current_staff().full_name,
+        ),
         emailed=services.email_recipient(complaint) is not None,
     )
     return page, 200, {"Cache-Control": NO_STORE}

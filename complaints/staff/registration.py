@@ -3,7 +3,7 @@ the coupon: the same numbering as online filing, and the name of who accepted it
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -114,15 +114,21 @@ def register():
     )
 
 
-def applicant_coupon(complaint, access_code: str) -> Markup:
+def applicant_coupon(
+    complaint, access_code: str, *, replaced_on: date | None = None, issued_by: str = ""
+) -> Markup:
     """The coupon in the language of the applicant's letters: it is the applicant's paper,
-    whichever language the registrar works in."""
+    whichever language the registrar works in. A code issued in place of a lost one says so,
+    with the day and who issued it: an applicant who finds the first coupon again knows which
+    one counts."""
     lang = complaint.language
     with force_locale(lang):
         html = render_template(
             "staff/_coupon.html",
             complaint=complaint,
             access_code=access_code,
+            replaced_on=replaced_on,
+            issued_by=issued_by,
             akimat=directory.akimat(complaint.akimat_id, lang),
             akimat_phones=akimat_phone(complaint.akimat_id),
             basis=legal_basis(complaint.deadline_rule, lang),

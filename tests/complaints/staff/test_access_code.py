@@ -3,11 +3,14 @@
 import pytest
 from backoffice import BAIZAK, load, registration_form, send_registration
 from bs4 import BeautifulSoup
-from helpers import Applicant, Staff, page, text_of
+from helpers import Applicant, Staff, normalise, page, text_of
 
 from complaints.domain.access_code import verify_access_code
 from complaints.models import Complaint, Notification
+from complaints.web import today_in_almaty
 from qyzmet.extensions import db
+from qyzmet.i18n import force_locale
+from qyzmet.templating import long_date
 
 NEW_CODE_TITLE = {"kk": "Жаңа кіру коды берілді", "ru": "Выдан новый код доступа"}
 
@@ -316,3 +319,26 @@ def test_the_registrars_form_sent_again_after_a_new_code_prints_no_stale_coupon(
     assert "алғашқы талоны қайта басып шығарылмайды" in shown
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Complaint)) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("kk", "Бұл кодты {day} күні Registrar taraz-city-akimat бұрынғы кодтың орнына берді"),
+        ("ru", "Выдан {day} сотрудником Registrar taraz-city-akimat взамен прежнего кода"),
+    ],
+)
+def test_the_new_coupon_says_when_and_by_whom_it_replaced_the_lost_code(app, team, lang, says):
+    complaint_id, *_ = filed_by(app, lang)
+    coupon = page(issue(team["registrar"], complaint_id)).select_one("#coupon")
+    with app.app_context(), force_locale(lang):
+        day = long_date(today_in_almaty())
+    assert says.format(day=normalise(day)) in normalise(coupon.get_text())
+
+
+def test_a_first_coupon_says_nothing_of_a_replaced_code(team):
+    registrar = team["registrar"]
+    form = registration_form(registrar, language="ru")
+    coupon = page(send_registration(registrar, form)).select_one("#coupon")
+    assert coupon.select_one("#access-code") is not None
+    assert coupon.select_one("#access-code-replaces") is None
