@@ -23,6 +23,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -80,6 +81,10 @@ class TemplateMessages:
     def akimat_name(self, akimat_id: str, lang: str) -> str:
         body = directory.akimat(akimat_id, lang)
         return body.name if body else akimat_id
+
+    def replaced_access_code(self, lang: str) -> str:
+        with force_locale(lang):
+            return _("replaced by a new one the akimat issued")
 
     def addressee(self, complaint: Complaint) -> dict[str, Any]:
         """Who reviews the complaint and under which rule, as the web receipt names them: an

@@ -149,6 +149,8 @@ class Messages(Protocol):
 
     def akimat_name(self, akimat_id: str, lang: str) -> str: ...
 
+    def replaced_access_code(self, lang: str) -> str: ...
+
 
 @dataclass
 class Filed:
@@ -1086,7 +1088,8 @@ def _issue_access_code(session, complaint, *, actor, data, now, secret, messages
     if not data.new_access_code:
         raise ValueError("issuing an access code needs the new code")
     new_hash = hash_access_code(data.new_access_code, secret)
-    for other in _forwarding_chain(session, complaint):
+    chain = _forwarding_chain(session, complaint)
+    for other in chain:
         other.access_code_hash = new_hash
         if other is not complaint:
             other.updated_at = now
@@ -1099,6 +1102,7 @@ def _issue_access_code(session, complaint, *, actor, data, now, secret, messages
                 to_status=other.status,
                 details={"issued_with": complaint.registration_number},
             )
+    _withdraw_unsent_code(session, [other.id for other in chain], messages)
     session.flush()
     _notify(
         session,
@@ -1109,6 +1113,24 @@ def _issue_access_code(session, complaint, *, actor, data, now, secret, messages
         issued_on=in_almaty(now).date(),
     )
     return {}, None, False
+
+
+def _withdraw_unsent_code(session: Session, complaint_ids: list[int], messages: Messages) -> None:
+    """A receipt email not yet sent (the mail server down, say) would otherwise arrive days
+    later with the code just replaced. It still goes, for its registration details, with the
+    code's line saying it was replaced. Only an unsent email keeps its code sealed: sending
+    it, or giving up on it, drops the code."""
+    unsent = session.execute(
+        select(Notification).where(
+            Notification.complaint_id.in_(complaint_ids),
+            Notification.sealed_access_code.is_not(None),
+        )
+    ).scalars()
+    for notification in unsent:
+        notification.body = notification.body.replace(
+            ACCESS_CODE_MARK, messages.replaced_access_code(notification.language)
+        )
+        notification.sealed_access_code = None
 
 
 def _forwarding_chain(session: Session, complaint: Complaint) -> list[Complaint]:

@@ -1,11 +1,15 @@
 """A new access code for an applicant who lost theirs, issued in person at the akimat."""
 
+import email
+import socket
+
 import pytest
 from backoffice import BAIZAK, load, registration_form, send_registration
 from bs4 import BeautifulSoup
 from helpers import Applicant, Staff, normalise, page, text_of
 
 from complaints.domain.access_code import verify_access_code
+from complaints.mail import deliver_pending
 from complaints.models import Complaint, Notification
 from complaints.web import today_in_almaty
 from qyzmet.extensions import db
@@ -19,6 +23,13 @@ def filed_by(app, lang: str = "ru", **overrides) -> tuple[int, str, str, object]
     """A complaint filed on the public form: its id, number, code and receipt page."""
     number, code, receipt = Applicant(app.test_client(), lang).file_ok(**overrides)
     return complaint_id_of(app, number), number, code, receipt
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: a mail server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def complaint_id_of(app, number: str) -> int:
@@ -342,3 +353,37 @@ def test_a_first_coupon_says_nothing_of_a_replaced_code(team):
     coupon = page(send_registration(registrar, form)).select_one("#coupon")
     assert coupon.select_one("#access-code") is not None
     assert coupon.select_one("#access-code-replaces") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "replaced"),
+    [
+        ("kk", "Кіру коды: әкімдік берген жаңа кодпен ауыстырылды"),
+        ("ru", "Код доступа: заменён новым, который выдал акимат"),
+    ],
+)
+def test_a_receipt_email_still_unsent_goes_without_the_code_that_was_replaced(
+    app, team, tmp_path, lang, replaced
+):
+    # The mail server is down while the complaint is filed and the new code issued.
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=closed_port(), SMTP_STARTTLS=False)
+    complaint_id, number, old_code, _ = filed_by(app, lang)
+    new_code = page(issue(team["registrar"], complaint_id)).select_one("#access-code").get_text()
+
+    app.config["SMTP_HOST"] = None  # back, to the outbox folder
+    with app.app_context():
+        for notification in db.session.execute(db.select(Notification)).scalars():
+            assert notification.sealed_access_code is None  # no code waits to be sent
+            notification.next_attempt_at = notification.created_at  # the retry is due
+        db.session.commit()
+    assert deliver_pending(app) == 2
+
+    (receipt,) = (tmp_path / "outbox").glob("*-receipt.eml")
+    body = normalise(
+        email.message_from_bytes(receipt.read_bytes()).get_payload(decode=True).decode()
+    )
+    assert number in body  # the registration details still go
+    assert replaced in body
+    for code in (old_code, new_code):
+        assert code not in body
+        assert code.replace("-", "") not in body.replace("-", "")
