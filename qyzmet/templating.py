@@ -261,6 +261,23 @@ def act_date(day: date) -> str:
     return long_date(day)
 
 
+# Russian keeps the register's list form: the body would need the prepositional case.
+_STATE_REGISTRATION = N_("Registered with %(body)s on %(date)s as No %(number)s")
+
+
+def state_registration(registration: Any) -> Markup:
+    """The act's entry in the register of normative acts, as the act itself states it: in
+    Kazakh «Алматы қаласы Әділет департаментінде 2018 жылғы 23 ақпанда № 1455 болып
+    тіркелген», in Russian «Департамент юстиции города Алматы, № 1455 от 23 февраля 2018 г.»."""
+    kazakh_page = str(get_locale()) == "kk"
+    day = registration.date
+    return _template_text(catalogue().ugettext(_STATE_REGISTRATION)) % {
+        "body": kazakh.locative(registration.body) if kazakh_page else registration.body,
+        "date": kazakh.locative_date(day) if kazakh_page else long_date(day),
+        "number": registration.number,
+    }
+
+
 def _template_text(translated: str) -> Markup:
     # Our catalogue's text is trusted markup, as in templates (qyzmet.i18n).
     return Markup(translated)  # noqa: S704  # nosec B704  # our own catalogue
@@ -294,5 +311,6 @@ def init_app(app: Flask) -> None:
         pick=pick,
         act_name=act_name,
         act_date=act_date,
+        state_registration=state_registration,
         optgroups=optgroups,
     )

@@ -1,10 +1,11 @@
-"""Kazakh word forms for citing acts: the issuer's genitive and the attributive date."""
+"""Kazakh word forms for citing acts: the issuer's genitive, the attributive date, and the
+locative body and day of their state registration."""
 
 from datetime import date
 
 import pytest
 
-from qyzmet.kazakh import attributive_date, genitive
+from qyzmet.kazakh import attributive_date, genitive, locative, locative_date
 
 
 @pytest.mark.parametrize(
@@ -50,3 +51,44 @@ def test_a_name_that_does_not_end_in_a_kazakh_word_is_left_as_it_is(phrase):
 )
 def test_an_acts_date_reads_as_the_attribute_before_its_name(day, expected):
     assert attributive_date(day).replace("\u00a0", " ") == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("Алматы қаласы Әділет департаменті", "Алматы қаласы Әділет департаментінде"),
+        ("Жамбыл облыстық Әділет департаменті", "Жамбыл облыстық Әділет департаментінде"),
+        ("Тараз қаласы", "Тараз қаласында"),
+        ("Әділет министрлігі", "Әділет министрлігінде"),
+        ("Алматы", "Алматыда"),
+        ("қала", "қалада"),
+        ("ел", "елде"),
+        ("қағаз", "қағазда"),
+        ("мектеп", "мектепте"),
+        ("Парламент", "Парламентте"),
+        ("Министрлік", "Министрлікте"),
+        ("кітап", "кітапта"),
+    ],
+)
+def test_a_body_takes_the_locative_by_its_sound_vowels_and_possessive(phrase, expected):
+    assert locative(phrase) == expected
+
+
+@pytest.mark.parametrize("phrase", ["«Азамат» ЖШС", "Department of Justice", "ТЖМ", ""])
+def test_a_body_that_does_not_end_in_a_kazakh_word_is_left_as_it_is_in_the_locative(phrase):
+    assert locative(phrase) == phrase
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2018, 2, 23), "2018 жылғы 23 ақпанда"),
+        (date(2013, 7, 2), "2013 жылғы 2 шілдеде"),
+        (date(2008, 6, 9), "2008 жылғы 9 маусымда"),
+        (date(2020, 9, 1), "2020 жылғы 1 қыркүйекте"),
+        (date(2020, 4, 30), "2020 жылғы 30 сәуірде"),
+        (date(2020, 3, 1), "2020 жылғы 1 наурызда"),
+    ],
+)
+def test_a_registration_day_reads_as_the_day_it_happened_on(day, expected):
+    assert locative_date(day).replace("\u00a0", " ") == expected

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from flask import render_template_string
 
-from guide.schema import ActRef
+from guide.schema import ActRef, JusticeRegistration
 from qyzmet.templating import act_name
 
 
@@ -42,6 +42,40 @@ def test_an_act_is_cited_as_documents_of_each_language_cite_it(fixture_app, kind
     assert cited(fixture_app, "ru", in_russian) == (
         f"акимат города Алматы, {russian} от 30 декабря 2020\u202fг. № 4/634"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "written"),
+    [
+        (
+            "kk",
+            "Алматы қаласы Әділет департаменті",
+            "Алматы қаласы Әділет департаментінде 2018\u00a0жылғы 23\u00a0ақпанда № 1455 "
+            "болып тіркелген",
+        ),
+        (
+            "ru",
+            "Департамент юстиции города Алматы",
+            "Департамент юстиции города Алматы, № 1455 от 23 февраля 2018\u202fг.",
+        ),
+    ],
+)
+def test_an_acts_state_registration_reads_as_the_act_itself_states_it(
+    fixture_app, lang, body, written
+):
+    registration = JusticeRegistration(body=body, number="1455", date=date(2018, 2, 23))
+    template = "{{ registration | state_registration }}"
+    with fixture_app.test_request_context(f"/{lang}/"):
+        fixture_app.preprocess_request()
+        assert render_template_string(template, registration=registration) == written
+
+
+def test_a_state_registration_is_escaped_once(fixture_app):
+    registration = JusticeRegistration(body="<b>Body</b> & co", number="1", date=date(2018, 2, 23))
+    with fixture_app.test_request_context("/kk/"):
+        fixture_app.preprocess_request()
+        written = render_template_string("{{ r | state_registration }}", r=registration)
+    assert written.startswith("&lt;b&gt;Body&lt;/b&gt; &amp; co 2018")
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
