@@ -187,8 +187,8 @@ class HeldFile(db.Model):
     Only the browser session that sent it can claim it (`holder`, a digest of a random value
     in that session). Once the complaint is filed the file becomes an ordinary attachment and
     the copy here is removed, but the row stays, marked `filed`, until HELD_FILE_LIFETIME
-    (complaints.services) is over: the same form sent again (a double click, a refresh) still
-    names it, and its digest is part of the form's submission key.
+    (complaints.services.held_files) is over: the same form sent again (a double click, a
+    refresh) still names it, and its digest is part of the form's submission key.
     """
 
     __tablename__ = "held_files"
@@ -248,7 +248,7 @@ class KeptForm(db.Model):
     """What a staff member sent after their session had ended, kept until they sign in again.
 
     The one kind of row that is deleted: it is given back once, to the same member, and
-    dropped after KEPT_FORM_LIFETIME (complaints.services) if nobody comes back for it.
+    dropped after KEPT_FORM_LIFETIME (complaints.services.accounts) if nobody comes back for it.
     """
 
     __tablename__ = "kept_forms"

@@ -167,13 +167,13 @@ class Interrupted(Exception):
 def test_a_filing_that_fails_after_taking_a_number_gives_the_number_back(app, monkeypatch):
     first = file_one(app, "first")
 
-    take_number = services._next_sequence
+    take_number = services.filing.next_sequence
 
     def take_number_then_fail(*args, **kwargs):
         take_number(*args, **kwargs)
         raise Interrupted
 
-    monkeypatch.setattr(services, "_next_sequence", take_number_then_fail)
+    monkeypatch.setattr(services.filing, "next_sequence", take_number_then_fail)
     with pytest.raises(Interrupted):
         file_one(app, "broken")
     monkeypatch.undo()

@@ -289,7 +289,7 @@ def test_a_forwarding_that_does_not_commit_leaves_no_copies_of_the_files(
         raise services.StaleComplaint()
 
     # The forwarding is refused after its copies are written (a colleague acted first).
-    monkeypatch.setattr(services, "_attach", refuse)
+    monkeypatch.setattr(services.actions, "attach", refuse)
     team["head"].act(complaint_id, "forward", forward_akimat=BAIZAK)
     assert load(app, complaint_id).forwarded_to_id is None
     assert _files_in(app) == before
